@@ -1,0 +1,121 @@
+<?php
+
+declare(strict_types=1);
+
+namespace ExstreamConnect\Connector\Test\Unit\Model;
+
+use ExstreamConnect\Connector\Model\Settings\SettingsFormMapper;
+use PHPUnit\Framework\TestCase;
+
+class SettingsFormMapperTest extends TestCase
+{
+    public function testMapsRowsToTypedRulesAndDropsDeletedAndBlankRows(): void
+    {
+        $update = (new SettingsFormMapper())->toUpdate([
+            'rules' => [
+                ['id' => '3f2504e0-4f89-41d3-9a0c-0305e82c3301', 'eventKind' => 'order.placed', 'documentType' => 'order_confirmation',
+                    'channel' => 'email', 'fallbackChannels' => 'print, fax,web,print', 'brand' => '', 'locale' => 'fr',
+                    'country' => 'ca', 'templateVersion' => '', 'priority' => '10', 'enabled' => '1', 'tag' => 'vip'],
+                ['id' => 'gone', 'eventKind' => 'order.invoiced', 'documentType' => 'invoice', 'delete' => '1'],
+                ['id' => '', 'eventKind' => '', 'documentType' => ''],
+            ],
+        ]);
+
+        self::assertSame([[
+            'eventKind' => 'order.placed',
+            'documentType' => 'order_confirmation',
+            'channel' => 'email',
+            'fallbackChannels' => ['print', 'web'],
+            'templateVersion' => '1',
+            'priority' => 10,
+            'enabled' => true,
+            'id' => '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
+            'brand' => null,
+            'locale' => 'fr',
+            'productType' => null,
+            'skuPrefix' => null,
+            'tag' => 'vip',
+            'country' => 'CA',
+            'communicationId' => null,
+            'serviceName' => null,
+        ]], $update['rules']);
+        self::assertArrayNotHasKey('connection', $update);
+        self::assertArrayNotHasKey('defaults', $update);
+    }
+
+    public function testSecretIsWriteOnlyAndDefaultsOnlyWhenFilled(): void
+    {
+        $mapper = new SettingsFormMapper();
+        $keep = $mapper->toUpdate([
+            'connection' => ['baseUrl' => 'https://exstream.example.com', 'domain' => 'acme',
+                'tokenUrl' => 'https://auth.example.com/token',
+                'clientId' => 'cid', 'clientSecret' => '', 'serviceOnDemand' => 'OrderDocs'],
+            'defaults' => ['brand' => 'Acme', 'locale' => '', 'channel' => 'print'],
+        ]);
+        self::assertArrayNotHasKey('clientSecret', $keep['connection']);
+        self::assertSame(['onDemand' => 'OrderDocs'], $keep['connection']['serviceNames']);
+        self::assertSame(['brand' => 'Acme', 'channel' => 'print'], $keep['defaults']);
+        self::assertSame([], $keep['rules'], 'an empty rules list is sent: the page shows them all');
+
+        $change = $mapper->toUpdate(['connection' => ['baseUrl' => 'https://x', 'clientSecret' => 'n3w']]);
+        self::assertSame('n3w', $change['connection']['clientSecret']);
+        self::assertArrayNotHasKey('statements', $change, 'a form without the Statements section leaves them alone');
+    }
+
+    public function testEveryServiceNameOfTheFormIsSent(): void
+    {
+        $update = (new SettingsFormMapper())->toUpdate(['connection' => [
+            'baseUrl' => 'https://x', 'serviceOnDemand' => 'OrderDocs', 'serviceBatch' => ' BatchDocs ',
+            'serviceStatements' => 'Statements',
+        ]]);
+        self::assertSame(
+            ['onDemand' => 'OrderDocs', 'batch' => 'BatchDocs', 'statements' => 'Statements'],
+            $update['connection']['serviceNames']
+        );
+    }
+
+    public function testMapsTheStatementsSectionToTypedSettings(): void
+    {
+        $update = (new SettingsFormMapper())->toUpdate(['statements' => [
+            'enabled' => '1', 'closeDay' => '25', 'dueDays' => ' 45 ', 'accounts' => 'company',
+            'paymentInstructions' => 'Payable par virement sous 45 jours.', 'paymentReference' => '',
+            'payUrl' => 'https://boutique-nordique.example/payer', 'iban' => 'fr76 3000 6000 0112 3456 7890 189', 'bic' => 'agri fr pp',
+            'bankName' => '', 'accountHolder' => 'Boutique Nordique inc.',
+        ]]);
+        self::assertSame([
+            'enabled' => true,
+            'closeDay' => 25,
+            'dueDays' => 45,
+            'accounts' => 'company',
+            'paymentInstructions' => [
+                'instructions' => 'Payable par virement sous 45 jours.',
+                'reference' => null,
+                'payUrl' => 'https://boutique-nordique.example/payer',
+                'iban' => 'FR7630006000011234567890189',
+                'bic' => 'AGRIFRPP',
+                'bankName' => null,
+                'accountHolder' => 'Boutique Nordique inc.',
+            ],
+        ], $update['statements']);
+    }
+
+    public function testStatementValuesTheSidecarMustJudgeArePassedOnAsTyped(): void
+    {
+        $mapper = new SettingsFormMapper();
+        $odd = $mapper->toUpdate(['statements' => ['closeDay' => 'last', 'dueDays' => 'soon', 'accounts' => '', 'iban' => 'DE89 3704']]);
+        self::assertFalse($odd['statements']['enabled'], 'an unticked checkbox sends nothing: disabled');
+        self::assertSame('last', $odd['statements']['closeDay']);
+        self::assertSame('soon', $odd['statements']['dueDays'], 'the sidecar answers 400 on statements.dueDays');
+        self::assertNull($odd['statements']['accounts']);
+        // Bank details without the text to print: the text goes as empty, which the sidecar refuses by name.
+        self::assertSame('', $odd['statements']['paymentInstructions']['instructions']);
+        self::assertSame('DE893704', $odd['statements']['paymentInstructions']['iban']);
+
+        $none = $mapper->toUpdate(['statements' => [
+            'enabled' => '1', 'closeDay' => '1', 'dueDays' => '', 'paymentInstructions' => ' ', 'iban' => '',
+        ]]);
+        self::assertNull($none['statements']['paymentInstructions'], 'every payment field empty: no instructions');
+        self::assertNull($none['statements']['dueDays']);
+        self::assertSame(1, $none['statements']['closeDay']);
+    }
+}

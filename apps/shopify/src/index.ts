@@ -1,0 +1,13 @@
+export { startShopifyApp, configureShopifyApp, runRemixBuild, LOCAL_ENV_DEFAULTS, consoleLogger } from './start-shopify-app.ts';
+export type { StartShopifyAppOptions, ShopifyAppServer } from './start-shopify-app.ts';
+export { seedDemoShop, DEMO_SHOP, DEMO_RULES } from './seed-demo-shop.ts';
+export type { SeedDemoShopOptions } from './seed-demo-shop.ts';
+export { createWriteBackPort } from './create-write-back-port.ts';
+export type { CreateWriteBackPortOptions } from './create-write-back-port.ts';
+export { createProductFactsSource } from './create-product-facts-source.ts';
+export type { CreateProductFactsSourceOptions } from './create-product-facts-source.ts';
+export { createShopifyWriteBack } from '../app/write-back.server.ts';
+export { createShopifyProductFacts, PRODUCT_FACTS_QUERY } from '../app/product-facts.server.ts';
+export type { ShopifyProductFactsOptions } from '../app/product-facts.server.ts';
+export type { ShopifyWriteBackOptions } from '../app/write-back.server.ts';
+export { SHOPIFY_API_VERSION } from '../app/shopify.server.ts';

@@ -1,0 +1,18 @@
+export { createDatabase, isPostgresUrl, redactUrl, resolvePgliteDir, DEFAULT_DATA_DIR } from './create-database.ts';
+export type { Database, DatabaseKind, CreateDatabaseOptions } from './create-database.ts';
+export { applyMigrations, DEFAULT_MIGRATIONS_DIR, MIGRATION_LOCK_KEY } from './migrate.ts';
+export type { SqlRunner, AppliedMigration, ApplyMigrationsOptions, ConnectionLender } from './migrate.ts';
+export { parseRuntimeConfig, readRuntimeConfig, RuntimeConfigError, ZRuntimeEnv, REPOSITORY_ROOT } from './read-runtime-config.ts';
+export type { RuntimeConfig, RuntimeConfigIssue, ReadRuntimeConfigOptions, TRuntimeEnv } from './read-runtime-config.ts';
+export { createQueue, sqlExecutor, transactionExecutor } from './queue.ts';
+export type { Queue, CreateQueueOptions, Job, SendOptions, WorkOptions } from './queue.ts';
+export { createSecretBox, loadFeedbackSecret, loadSecretKey, parseSecretKey, safeEqual, MIN_FEEDBACK_SECRET_LENGTH } from './secrets.ts';
+export type { SecretBox, SecretMode, LoadSecretKeyResult, LoadFeedbackSecretResult } from './secrets.ts';
+export { createStoreRepository } from './repositories/stores.ts';
+export type { StoreRepository, StoreRef } from './repositories/stores.ts';
+export { createCommunicationRepository } from './repositories/communications.ts';
+export type { CommunicationRepository } from './repositories/communications.ts';
+export { createPreferenceRepository } from './repositories/preferences.ts';
+export type { PreferenceRepository } from './repositories/preferences.ts';
+export { Prisma, PrismaClient } from './generated/prisma/client.ts';
+export type * from './generated/prisma/client.ts';

@@ -1,0 +1,13 @@
+export { startSandbox } from './start-sandbox.ts';
+export type { Sandbox, SandboxFaults, StartSandboxOptions } from './start-sandbox.ts';
+export type { CatalogEntry } from './sandbox-context.ts';
+export type { RecordedRequest } from './request-log.ts';
+export type { FailStatus } from './fault-injector.ts';
+export { signFeedback, decideOutcome } from './feedback-poster.ts';
+export type { FeedbackEvent, FeedbackOutcome, FeedbackChannel, FeedbackOptions } from './feedback-poster.ts';
+export type { Job, JobStatus } from './job-store.ts';
+export type { SandboxClient, SandboxUser, TokenAlgorithm, TokenClaims } from './token-service.ts';
+export { renderDocumentPdf, renderDocumentPdfWithReport, REPLACEMENT_CHARACTER } from './render-document-pdf.ts';
+export type { RenderDocumentPdfOptions, RenderedDocumentPdf } from './render-document-pdf.ts';
+export { consoleLogger, silentLogger } from './sandbox-logger.ts';
+export type { SandboxLogger } from './sandbox-logger.ts';
