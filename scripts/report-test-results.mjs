@@ -31,7 +31,9 @@ for (const group of ['packages', 'apps', 'extensions']) {
       for (const test of suite.assertionResults ?? []) {
         if (test.status === 'failed') failures.push(`FAILED ${file} > ${test.fullName ?? test.title}: ${firstLine(test.failureMessages?.[0])}`);
       }
-      if ((suite.assertionResults ?? []).length === 0 && suite.status === 'failed') failures.push(`FAILED ${file}: ${firstLine(suite.message)}`);
+      // A file can fail with every test passed (a hook timing out, an error after the tests): say so.
+      const testFailed = (suite.assertionResults ?? []).some((test) => test.status === 'failed');
+      if (suite.status === 'failed' && !testFailed) failures.push(`FAILED ${file} (the file, not a test): ${firstLine(suite.message) || 'see its log above'}`);
     }
   }
 }
@@ -40,4 +42,4 @@ console.log(notes.join('\n'));
 if (failures.length > 0) console.log(failures.join('\n'));
 if (runnerStatus !== 0) console.log(`the task runner exited ${runnerStatus}: see the task logs above (lint, typecheck or a suite that crashed)`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(failed > 0 || runnerStatus !== 0 ? 1 : 0);
+process.exit(failed > 0 || failures.length > 0 || runnerStatus !== 0 ? 1 : 0);

@@ -184,8 +184,9 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   // ends the process. The soak cutting every connection under load crashed the intake that way.
   // Each client gets a permanent listener; the failure still reaches the query in flight, and the
   // pool discards the dead client on release.
+  const reclaim = reclaimDeadClients(pool);
   pool.on('connect', (client) => {
-    client.on('error', () => undefined);
+    client.on('error', (error) => reclaim.onClientError(client, error));
   });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   const sql: SqlRunner = {
@@ -264,7 +265,48 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     describe: () => `Postgres at ${redactUrl(url)}`,
     async close() {
       await prisma.$disconnect().catch(() => undefined);
-      await pool.end().catch(() => undefined);
+      const ended = pool.end().catch(() => undefined);
+      // pool.end() waits for every checked-out client: a holder that never gives one back would
+      // hold shutdown forever. After a grace period, what is still out is destroyed.
+      const grace = setTimeout(() => reclaim.releaseAll(new Error('database closing')), CLOSE_GRACE_MS);
+      await ended;
+      clearTimeout(grace);
+    },
+  };
+}
+
+/** How long close() waits for checked-out clients to come back before destroying them. */
+const CLOSE_GRACE_MS = 5_000;
+/** How long a holder has to release a client whose connection died before the pool takes it back. */
+const DEAD_CLIENT_GRACE_MS = 2_000;
+
+/**
+ * Takes back checked-out clients whose connection died and that their holder never releases.
+ * Prisma's pg adapter releases an interactive transaction's client only when the engine's
+ * COMMIT / ROLLBACK succeeds; on a terminated connection that never happens, so every transaction
+ * caught by a database restart or failover kept its pool slot for good (the pool shrank until it
+ * hung) and pool.end() waited forever. A dead client is useless to its holder: once the grace
+ * period is over it is destroyed, and a late release by the holder becomes a no-op.
+ */
+function reclaimDeadClients(pool: pg.Pool) {
+  const checkedOut = new Set<pg.PoolClient>();
+  pool.on('acquire', (client) => checkedOut.add(client));
+  pool.on('release', (_error, client) => checkedOut.delete(client as pg.PoolClient));
+  pool.on('remove', (client) => checkedOut.delete(client as pg.PoolClient));
+  const forceRelease = (client: pg.PoolClient, error: Error) => {
+    if (!checkedOut.has(client)) return;
+    const release = client.release.bind(client);
+    client.release = () => undefined;
+    release(error);
+  };
+  return {
+    onClientError(client: pg.Client, error: Error): void {
+      const held = client as pg.PoolClient;
+      if (!checkedOut.has(held)) return;
+      setTimeout(() => forceRelease(held, error), DEAD_CLIENT_GRACE_MS).unref();
+    },
+    releaseAll(error: Error): void {
+      for (const client of [...checkedOut]) forceRelease(client, error);
     },
   };
 }

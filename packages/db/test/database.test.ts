@@ -287,6 +287,39 @@ for (const target of testDatabaseTargets()) {
         }
       });
 
+      it('Prisma transactions cut by a terminated connection give their pool slots back: the full pool serves again, and close() ends', async () => {
+        // Prisma's pg adapter releases a transaction's client only after a successful COMMIT / ROLLBACK:
+        // before the reclaim, each of these kept its slot for good, the next query waited forever for
+        // a free client, and close() hung (this suite's afterAll once did, for 240 s).
+        const own = await createTestDatabase(target);
+        const killer = new pg.Client({ connectionString: target.url });
+        await killer.connect();
+        const within = <T>(ms: number, promise: Promise<T>) =>
+          Promise.race([promise, new Promise<'timed out'>((resolve) => setTimeout(() => resolve('timed out'), ms).unref())]);
+        try {
+          const [current] = await own.sql.query<{ name: string }>('SELECT current_database() AS name');
+          // Five transactions: every slot of the pool (poolSize 5), each idle between statements.
+          const held = Array.from({ length: 5 }, () =>
+            own.prisma
+              .$transaction(async (tx) => {
+                await tx.$queryRawUnsafe('SELECT 1');
+                await new Promise((resolve) => setTimeout(resolve, 800));
+                await tx.$queryRawUnsafe('SELECT 2');
+              }, { timeout: 20_000 })
+              .then(() => 'ok' as const, () => 'failed' as const),
+          );
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          await killer.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [current!.name]);
+          expect(await Promise.all(held)).toEqual(['failed', 'failed', 'failed', 'failed', 'failed']);
+          // THEN queries find a client again (after the 2 s grace), on a new connection
+          expect(await within(10_000, own.prisma.store.count())).toEqual(expect.any(Number));
+          expect(await within(5_000, Promise.all(Array.from({ length: 5 }, (_, i) => own.sql.query<{ n: number }>(`SELECT ${i} AS n`))))).toHaveLength(5);
+        } finally {
+          await killer.end();
+          expect(await within(10_000, own.close().then(() => 'closed'))).toBe('closed');
+        }
+      });
+
       it('two instances migrating one fresh database at once both start, and each migration is applied exactly once', async () => {
         const name = `exstream_race_${randomBytes(4).toString('hex')}`;
         const admin = new pg.Client({ connectionString: target.url });

@@ -52,7 +52,8 @@ export type RunStatementsOptions = {
   onProgress?: (progress: StatementsProgress) => void;
 };
 
-export type StatementsProgress = { phase: 'streaming' | 'submitted' | 'done'; accounts: number; jobId: string | null };
+/** `queued` / `skipped` / `failed` count the accounts planned so far: final from `submitted` on. */
+export type StatementsProgress = { phase: 'streaming' | 'submitted' | 'done'; accounts: number; jobId: string | null; queued: number; skipped: number; failed: number };
 
 export type RunStatementsResult = {
   batchKey: string;
@@ -98,7 +99,7 @@ export async function runStatements(ctx: EngineContext, ref: StoreRef, options: 
   const result: RunStatementsResult = { batchKey, jobId: null, jobStatus: null, resumed: false, accounts: 0, queued: 0, skipped: 0, failed: 0 };
   const report = (phase: StatementsProgress['phase']) => {
     try {
-      options.onProgress?.({ phase, accounts: result.accounts, jobId: result.jobId });
+      options.onProgress?.({ phase, accounts: result.accounts, jobId: result.jobId, queued: result.queued, skipped: result.skipped, failed: result.failed });
     } catch {
       // A broken progress callback must not fail a statement run.
     }

@@ -19,7 +19,7 @@ export type StatementRunProgress = {
   /** The Exstream batch job, once submitted. */
   jobId: string | null;
   batchKey: string | null;
-  /** Statements queued / skipped by preferences or rules / failed to plan: known once streamed. */
+  /** Statements queued / skipped by preferences or rules / failed to plan: counting while streaming, final once submitted. */
   queued: number | null;
   skipped: number | null;
   failed: number | null;
@@ -76,7 +76,8 @@ export function runProgressWriter(ctx: Pick<EngineContext, 'prisma' | 'clock' | 
   const writeProgress = (progress: StatementsProgress) => {
     cancelTrailing();
     lastPhase = progress.phase;
-    write({ phase: progress.phase, accounts: progress.accounts, jobId: progress.jobId });
+    // The counts travel with the phase: a run read as `rendering` already says how many went out.
+    write({ phase: progress.phase, accounts: progress.accounts, jobId: progress.jobId, queued: progress.queued, skipped: progress.skipped, failed: progress.failed });
   };
   return {
     start(): void {

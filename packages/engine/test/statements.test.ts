@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseTargets } from '@exstream-connect/db/testing';
 import { sandboxConnection, startHarness, type Harness } from './helpers/engine-harness.ts';
 import { STATEMENT_RULE, statementAccounts } from './helpers/statement-fixtures.ts';
+import type { StatementsProgress } from '../src/index.ts';
 
 for (const target of testDatabaseTargets()) {
   describe(`statements on ${target.name}`, () => {
@@ -18,16 +19,17 @@ for (const target of testDatabaseTargets()) {
       const store = await h.engine.stores.registerMagentoStore({ storeKey: 'b2b', signingSecret: 'a-long-enough-secret', name: 'B2B' });
       await h.engine.settings.update(store, { connection: { ...sandboxConnection(h.sandbox), serviceNames: { statements: 'statements' } }, rules: [STATEMENT_RULE] });
       // WHEN the period closes for 37 accounts (chunks of 10)
-      const progress: Array<{ phase: string; accounts: number; jobId: string | null }> = [];
+      const progress: StatementsProgress[] = [];
       const result = await h.engine.runStatements(store, { periodEnd: new Date('2026-10-31T23:59:59Z'), accounts: statementAccounts(37), chunkSize: 10, onProgress: (p) => progress.push(p) });
       // THEN one batch job carried 37 records and every account has one sent communication
       expect(result).toMatchObject({ accounts: 37, queued: 37, jobStatus: 'complete' });
       // AND the progress went streaming → submitted (with the job) → done, counting up to every account
-      expect(progress.at(-2)).toEqual({ phase: 'submitted', accounts: 37, jobId: result.jobId });
-      expect(progress.at(-1)).toEqual({ phase: 'done', accounts: 37, jobId: result.jobId });
+      expect(progress.at(-2)).toEqual({ phase: 'submitted', accounts: 37, jobId: result.jobId, queued: 37, skipped: 0, failed: 0 });
+      expect(progress.at(-1)).toEqual({ phase: 'done', accounts: 37, jobId: result.jobId, queued: 37, skipped: 0, failed: 0 });
       const streaming = progress.filter((p) => p.phase === 'streaming').map((p) => p.accounts);
       expect(streaming.length).toBeGreaterThan(0);
       expect(streaming).toEqual([...streaming].sort((a, b) => a - b));
+      expect(progress.filter((p) => p.phase === 'streaming').every((p) => p.queued + p.skipped + p.failed <= p.accounts)).toBe(true);
       const rows = await h.db.prisma.communication.findMany({ where: { storeId: store.id, documentType: 'account_statement' }, include: { events: true } });
       expect(rows).toHaveLength(37);
       expect(rows.every((r) => r.status === 'sent' && r.exstreamJobId === result.jobId && r.templateVersion === '2')).toBe(true);
