@@ -33,7 +33,9 @@ async function benchOne(kind: DatabaseKindName, options: BenchOptions): Promise<
   let engine: Engine | null = null;
   try {
     sandbox = await startBenchSandbox({ separateProcess, maxRecordedRequests: Math.ceil(rate * seconds * 1.2) + 1_000, idempotencyCacheSize: 500 });
-    engine = await createEngine({ db: bench.db, secretBox: createSecretBox(randomBytes(32)), logger: SILENT_LOGGER, documentsDir: `${bench.dir}/documents` });
+    // BENCH_LATENCY_RECORD_JOB_ID=0 turns off the job-id lookup after each send: its cost, measured apart.
+    const recordJobId = process.env.BENCH_LATENCY_RECORD_JOB_ID !== '0';
+    engine = await createEngine({ db: bench.db, secretBox: createSecretBox(randomBytes(32)), logger: SILENT_LOGGER, documentsDir: `${bench.dir}/documents`, delivery: { recordJobId } });
     const shop = await engine.stores.ensureShopifyShop(SHOP, { name: 'Bench Shop' });
     const magento = await engine.stores.registerMagentoStore({ storeKey: MAGENTO_KEY, signingSecret: 'bench-magento-secret-0123456789', name: 'Bench Magento' });
     for (const store of [shop, magento]) await engine.settings.update(store, { connection: sandboxConnection(sandbox), rules: RULES });
