@@ -11,6 +11,7 @@
  * engine's event loop.
  */
 import { randomBytes } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createSecretBox } from '@exstream-connect/db';
 import { createEngine, type Engine } from '@exstream-connect/engine';
 import { startBenchSandbox, type BenchSandbox } from './bench-sandbox.ts';
@@ -82,6 +83,10 @@ async function benchOne(kind: DatabaseKindName, options: BenchOptions): Promise<
     const ignore = new Set(warmups);
 
     options.note(`latency ${kind}: ${rate} events/s for ${seconds} s, sandbox ${sandbox.where}`);
+    // This process runs the engine (and the sandbox unless it is out of process): a busy event loop
+    // delays every stage, so its delay is reported beside the latencies.
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     const total = Math.round(rate * seconds);
     const t0 = performance.now();
     let next = 0;
@@ -91,6 +96,7 @@ async function benchOne(kind: DatabaseKindName, options: BenchOptions): Promise<
       await sleep(2);
     }
     const arrivalSeconds = (performance.now() - t0) / 1000;
+    loopDelay.disable();
 
     // Drain: until every accepted event's request reached the sandbox, bounded in time.
     const drainUntil = performance.now() + drainSeconds * 1000;
@@ -146,6 +152,8 @@ async function benchOne(kind: DatabaseKindName, options: BenchOptions): Promise<
       { name: `${prefix} stage p50 accepted→planned`, value: stageP50(stages.plan), unit: 'ms' },
       { name: `${prefix} stage p50 planned→claimed`, value: stageP50(stages.claim), unit: 'ms' },
       { name: `${prefix} stage p50 claimed→request`, value: stageP50(stages.request), unit: 'ms' },
+      { name: `${prefix} event-loop delay p99 while offered`, value: round(loopDelay.percentile(99) / 1e6), unit: 'ms' },
+      { name: `${prefix} event-loop delay max while offered`, value: round(loopDelay.max / 1e6), unit: 'ms' },
     ];
   } finally {
     await engine?.stop().catch(() => undefined);
