@@ -131,36 +131,34 @@ export async function createDatabase(input: string | CreateDatabaseOptions | und
   return db;
 }
 
+/** Anything with pg's `query(text, params) → { rows }`: PGlite, its transactions, a pg pool or client. */
+type Queryable = { query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }> };
+
+function sqlRunnerOver(target: Queryable & { exec?(text: string): Promise<unknown> }): SqlRunner {
+  return {
+    async exec(text) {
+      // PGlite's exec runs several statements at once; pg's simple query protocol does that too.
+      await (target.exec ? target.exec(text) : target.query(text));
+    },
+    async query(text, params) {
+      return (await target.query(text, params)).rows as never[];
+    },
+  };
+}
+
 async function openPglite(dataDir: string | null): Promise<Database> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const pglite = dataDir ? new PGlite(dataDir) : new PGlite();
   await pglite.waitReady;
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
-  const sql: SqlRunner = {
-    async exec(text) {
-      await pglite.exec(text);
-    },
-    async query(text, params) {
-      const result = await pglite.query(text, params as unknown[] | undefined);
-      return result.rows as never[];
-    },
-  };
+  const sql = sqlRunnerOver(pglite);
   return {
     kind: 'pglite',
     prisma,
     sql,
     // PGlite queues every other query (Prisma's included) behind an open transaction.
     transaction: (fn) =>
-      pglite.transaction((tx) =>
-        fn({
-          async exec(text) {
-            await tx.exec(text);
-          },
-          async query(text, params) {
-            return (await tx.query(text, params as unknown[] | undefined)).rows as never[];
-          },
-        }),
-      ),
+      pglite.transaction((tx) => fn(sqlRunnerOver(tx))),
     // One connection already; nothing else runs while migrations hold it at start-up.
     withConnection: (fn) => fn(sql),
     pglite,
@@ -189,15 +187,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     client.on('error', (error) => reclaim.onClientError(client, error));
   });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-  const sql: SqlRunner = {
-    async exec(text) {
-      await pool.query(text);
-    },
-    async query(text, params) {
-      const result = await pool.query(text, params as unknown[] | undefined);
-      return result.rows as never[];
-    },
-  };
+  const sql = sqlRunnerOver(pool);
   async function withConnection<T>(fn: (connection: SqlRunner) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     let broken = false;
@@ -206,14 +196,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     };
     client.on('error', onError);
     try {
-      return await fn({
-        async exec(text) {
-          await client.query(text);
-        },
-        async query(text, params) {
-          return (await client.query(text, params as unknown[] | undefined)).rows as never[];
-        },
-      });
+      return await fn(sqlRunnerOver(client));
     } catch (error) {
       // The session may hold state fn did not clean up (an open transaction, a lock): discard it.
       broken = true;
@@ -235,14 +218,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     client.on('error', onError);
     try {
       await client.query('BEGIN');
-      const result = await fn({
-        async exec(text) {
-          await client.query(text);
-        },
-        async query(text, params) {
-          return (await client.query(text, params as unknown[] | undefined)).rows as never[];
-        },
-      });
+      const result = await fn(sqlRunnerOver(client));
       await client.query('COMMIT');
       return result;
     } catch (error) {

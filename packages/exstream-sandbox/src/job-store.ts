@@ -74,6 +74,22 @@ function jobMatches(job: Job, key: string, wanted: string): boolean {
 export function createJobStore(options: { clock: () => number; retentionDays?: number; maxJobs?: number; onEvict?: (id: string) => void }) {
   const jobs = new Map<string, Job>();
   const order: string[] = [];
+  // The engine looks every send up by its externalId (the Idempotency-Key) right after it: a scan of
+  // all jobs per lookup made a long soak quadratic. Creation sequence numbers keep the index's
+  // answers in the list's order.
+  const sequence = new Map<string, number>();
+  const byExternalId = new Map<string, string[]>();
+  let created = 0;
+  /** The jobs a filter can match when it names externalIds: null when it names none (scan them all). */
+  const candidatesFor = (filter: Map<string, string>, ascending: boolean): string[] | null => {
+    const wanted = filter.get('externalId');
+    if (wanted === undefined) return null;
+    const found = new Set<string>();
+    for (const value of new Set([wanted, ...wanted.split(',').map((w) => w.trim())])) {
+      for (const id of byExternalId.get(value) ?? []) if (jobs.has(id)) found.add(id);
+    }
+    return [...found].sort((a, b) => (ascending ? 1 : -1) * ((sequence.get(a) ?? 0) - (sequence.get(b) ?? 0)));
+  };
   const expiration = (options.retentionDays ?? 30) * 24 * 3600 * 1000;
 
   return {
@@ -99,11 +115,20 @@ export function createJobStore(options: { clock: () => number; retentionDays?: n
       };
       jobs.set(job.id, job);
       order.push(job.id);
+      sequence.set(job.id, (created += 1));
+      if (job.externalId !== null) byExternalId.set(job.externalId, [...(byExternalId.get(job.externalId) ?? []), job.id]);
       // Long soak runs create a job per call; the oldest go first so memory stays bounded.
       while (jobs.size > (options.maxJobs ?? 50_000)) {
         const oldest = order.shift();
         if (oldest === undefined) break;
+        const evicted = jobs.get(oldest);
         jobs.delete(oldest);
+        sequence.delete(oldest);
+        if (evicted?.externalId != null) {
+          const rest = (byExternalId.get(evicted.externalId) ?? []).filter((id) => id !== oldest);
+          if (rest.length > 0) byExternalId.set(evicted.externalId, rest);
+          else byExternalId.delete(evicted.externalId);
+        }
         options.onEvict?.(oldest);
       }
       return job;
@@ -127,7 +152,7 @@ export function createJobStore(options: { clock: () => number; retentionDays?: n
       const offset = Math.max(0, query.offset ?? 0);
       const ascending = /asc/i.test(query.sort ?? '');
       const selected: Job[] = [];
-      const ids = ascending ? order : [...order].reverse();
+      const ids = candidatesFor(filter, ascending) ?? (ascending ? order : [...order].reverse());
       for (const id of ids) {
         const job = jobs.get(id);
         if (!job || job.domainId !== domain) continue;
