@@ -24,7 +24,7 @@ import {
   transactionExecutor,
   type Database,
 } from '../src/index.ts';
-import { createTestDatabase, testDatabaseTargets } from '../src/testing.ts';
+import { createTestDatabase, eventually, testDatabaseTargets } from '../src/testing.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -298,18 +298,25 @@ for (const target of testDatabaseTargets()) {
           Promise.race([promise, new Promise<'timed out'>((resolve) => setTimeout(() => resolve('timed out'), ms).unref())]);
         try {
           const [current] = await own.sql.query<{ name: string }>('SELECT current_database() AS name');
-          // Five transactions: every slot of the pool (poolSize 5), each idle between statements.
+          // Five transactions: every slot of the pool (poolSize 5), each idle between statements until
+          // the connections are gone (a gate, not a sleep: on a loaded machine they start late).
+          let opened = 0;
+          let openGate!: () => void;
+          const gate = new Promise<void>((resolve) => (openGate = resolve));
           const held = Array.from({ length: 5 }, () =>
             own.prisma
               .$transaction(async (tx) => {
                 await tx.$queryRawUnsafe('SELECT 1');
-                await new Promise((resolve) => setTimeout(resolve, 800));
+                opened += 1;
+                await gate;
                 await tx.$queryRawUnsafe('SELECT 2');
-              }, { timeout: 20_000 })
+              }, { timeout: 60_000, maxWait: 60_000 })
               .then(() => 'ok' as const, () => 'failed' as const),
           );
-          await new Promise((resolve) => setTimeout(resolve, 300));
+          await eventually(async () => opened === 5, { what: 'five open transactions', timeoutMs: 30_000 });
           await killer.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [current!.name]);
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          openGate();
           expect(await Promise.all(held)).toEqual(['failed', 'failed', 'failed', 'failed', 'failed']);
           // THEN queries find a client again (after the 2 s grace), on a new connection
           expect(await within(10_000, own.prisma.store.count())).toEqual(expect.any(Number));
