@@ -116,7 +116,11 @@ export function createJobStore(options: { clock: () => number; retentionDays?: n
       jobs.set(job.id, job);
       order.push(job.id);
       sequence.set(job.id, (created += 1));
-      if (job.externalId !== null) byExternalId.set(job.externalId, [...(byExternalId.get(job.externalId) ?? []), job.id]);
+      if (job.externalId !== null) {
+        const same = byExternalId.get(job.externalId);
+        if (same) same.push(job.id);
+        else byExternalId.set(job.externalId, [job.id]);
+      }
       // Long soak runs create a job per call; the oldest go first so memory stays bounded.
       while (jobs.size > (options.maxJobs ?? 50_000)) {
         const oldest = order.shift();
