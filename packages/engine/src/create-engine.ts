@@ -23,6 +23,8 @@ import { mapSampleWithFacts, previewEvent } from './preview-event.ts';
 import { ensureEngineQueues, SUPERVISE_INTERVAL_SECONDS } from './queue-policy.ts';
 import { listRejectedEvents, type TListRejectedFilter } from './list-rejected-events.ts';
 import { processInboundBatch } from './process-inbound-event.ts';
+import { pollBatchJob, type BatchPollJob } from './poll-batch-job.ts';
+import { runCampaignFlush, type CampaignFlushJob } from './flush-campaign-batch.ts';
 import { resendCommunication, retryFailedCommunication } from './resend-communication.ts';
 import { startWorkerLoop, type WorkerLoop } from './run-worker.ts';
 import { getSettings, updateSettings } from './settings.ts';
@@ -108,7 +110,7 @@ export async function createEngine(options: CreateEngineOptions) {
   ctx.jobIdRecorder = createJobIdRecorder(ctx);
 
   await ensureEngineQueues(boss, delivery);
-  // Statements: scheduler, run and batch-poll queues (statement-scheduler.ts, poll-statement-batch.ts).
+  // Statements: scheduler and run queues (statement-scheduler.ts); the batch poll is an engine queue.
   await ensureStatementQueues(boss);
   const statements = createStatementScheduler(ctx, options.statements);
 
@@ -152,6 +154,23 @@ export async function createEngine(options: CreateEngineOptions) {
             concurrency: 2,
             handler: async (job) => {
               await applyWriteBack(ctx, job.data as WriteBackQueueJob);
+              return 'done';
+            },
+          },
+          {
+            name: QUEUES.batchPoll,
+            concurrency: 4,
+            handler: async (job) => {
+              await pollBatchJob(ctx, job.data as BatchPollJob);
+              return 'done';
+            },
+          },
+          {
+            name: QUEUES.campaignFlush,
+            // One flush per store at a time (the queue is stately); two stores' batches may stream together.
+            concurrency: 2,
+            handler: async (job) => {
+              await runCampaignFlush(ctx, { ...job, data: job.data as CampaignFlushJob });
               return 'done';
             },
           },

@@ -61,6 +61,18 @@ export const QUEUES = {
   writeBack: 'engine-writeback',
   writeBackDead: 'engine-writeback-dead',
   feedback: 'engine-feedback',
+  /** Polls one submitted Exstream batch job (statements, campaigns) until it ends, then settles its rows. */
+  batchPoll: 'engine-batch-poll',
+  /** One store's batched campaign reminders of a window, streamed into one batch job (flush-campaign-batch.ts). */
+  campaignFlush: 'engine-campaign-flush',
+} as const;
+
+/** The queues of period-close statements (created by ensureStatementQueues). */
+export const STATEMENT_QUEUES = {
+  /** Cron (pg-boss schedule): claims the just-closed period of every store with statements enabled. */
+  tick: 'engine-statements-tick',
+  /** One job per store and period (a deterministic id): plans, records and submits the batch. */
+  run: 'engine-statements-run',
 } as const;
 
 /**
@@ -94,6 +106,8 @@ export type EngineHooks = {
   beforeClaim?: (job: DeliverJob) => void | Promise<void>;
   /** Runs after Exstream answered and before anything is recorded; throwing here simulates a crash. */
   afterExstreamCall?: (communicationId: string) => void | Promise<void>;
+  /** Runs after a campaign batch was submitted and before its job id is recorded; throwing here simulates a crash. */
+  afterBatchSubmit?: (batchKey: string) => void | Promise<void>;
   /** Runs before an inbound event is planned; throwing a transient error simulates a cut connection. */
   beforePlan?: (inboundEventId: string) => void | Promise<void>;
 };

@@ -13,15 +13,24 @@ export type ResolvedConnection = {
   username: string | null;
   password: string | null;
   scope: string | null;
-  serviceNames: { onDemand?: string; batch?: string; statements?: string };
+  serviceNames: { onDemand?: string; batch?: string; statements?: string; campaigns?: string };
   driverDataSource: string;
   defaultCommunicationId: string | null;
 };
 
-type ConnectionExtras = { onDemand?: string; batch?: string; statements?: string; driverDataSource?: string; defaultCommunicationId?: string | null };
+type ConnectionExtras = { onDemand?: string; batch?: string; statements?: string; campaigns?: string; driverDataSource?: string; defaultCommunicationId?: string | null };
 
 export function connectionExtras(row: ExstreamConnection): ConnectionExtras {
   return (row.serviceNames ?? {}) as ConnectionExtras;
+}
+
+/** The service names a connection row stores (beside the driver DSN and default communication id). */
+function serviceNamesOf(extras: ConnectionExtras): ResolvedConnection['serviceNames'] {
+  const names: ResolvedConnection['serviceNames'] = {};
+  for (const key of ['onDemand', 'batch', 'statements', 'campaigns'] as const) {
+    if (extras[key]) names[key] = extras[key];
+  }
+  return names;
 }
 
 export function connectionView(row: ExstreamConnection | null): SettingsView['connection'] {
@@ -35,11 +44,7 @@ export function connectionView(row: ExstreamConnection | null): SettingsView['co
     clientId: row.clientId,
     username: row.username,
     scope: row.scope,
-    serviceNames: {
-      ...(extras.onDemand ? { onDemand: extras.onDemand } : {}),
-      ...(extras.batch ? { batch: extras.batch } : {}),
-      ...(extras.statements ? { statements: extras.statements } : {}),
-    },
+    serviceNames: serviceNamesOf(extras),
     driverDataSource: extras.driverDataSource ?? 'driver',
     defaultCommunicationId: extras.defaultCommunicationId ?? null,
     hasClientSecret: row.clientSecretEnc !== '',
@@ -61,11 +66,7 @@ export async function loadConnection(ctx: Pick<EngineContext, 'prisma' | 'secret
     username: row.username,
     password: row.passwordEnc ? ctx.secretBox.decrypt(row.passwordEnc) : null,
     scope: row.scope,
-    serviceNames: {
-      ...(extras.onDemand ? { onDemand: extras.onDemand } : {}),
-      ...(extras.batch ? { batch: extras.batch } : {}),
-      ...(extras.statements ? { statements: extras.statements } : {}),
-    },
+    serviceNames: serviceNamesOf(extras),
     driverDataSource: extras.driverDataSource ?? 'driver',
     defaultCommunicationId: extras.defaultCommunicationId ?? null,
   };

@@ -2,6 +2,7 @@ import { mapShopifyWebhook, type TCommerceEvent, type TPreference, type TProduct
 import { sqlExecutor, type Store } from '@exstream-connect/db';
 import type { StoredInbound } from './accept-event.ts';
 import { QUEUES, type EngineContext, type InboundJob, type WriteBackQueueJob } from './engine-context.ts';
+import { CAMPAIGN_PENDING_REF, enqueueCampaignFlush, waitsForCampaignBatch } from './flush-campaign-batch.ts';
 import { isTransientError } from './is-transient-error.ts';
 import { customerKeyFor } from './hashing.ts';
 import { planRows, preferencesFor, type PlannedRow } from './plan-and-record.ts';
@@ -180,11 +181,21 @@ async function commit(ctx: EngineContext, prepared: Prepared[]): Promise<void> {
   const plans = prepared.filter((p): p is Extract<Prepared, { kind: 'plan' }> => p.kind === 'plan');
   const deferred = prepared.filter((p): p is Extract<Prepared, { kind: 'deferred' }> => p.kind === 'deferred');
   const retries = prepared.filter((p): p is Extract<Prepared, { kind: 'retry' }> => p.kind === 'retry');
+  // Campaign reminders of a store that batches them wait for its next flush instead of a delivery job.
+  const flushes = new Map<string, number>();
+  for (const plan of plans) {
+    for (const r of plan.rows) {
+      if (!waitsForCampaignBatch({ status: r.data.status, documentType: r.plan.documentType }, plan.settings)) continue;
+      r.data.documentRef = CAMPAIGN_PENDING_REF;
+      flushes.set(plan.store.id, plan.settings.campaigns.windowSeconds);
+    }
+  }
   const rows = plans.flatMap((p) => p.rows);
   const detailOf = new Map<string, string | null>();
   for (const plan of plans) {
     for (const r of plan.rows) {
-      const detail = r.buildError ?? r.data.reason ?? r.plan.resolution.at(-1) ?? null;
+      const planned = r.buildError ?? r.data.reason ?? r.plan.resolution.at(-1) ?? null;
+      const detail = r.data.documentRef === CAMPAIGN_PENDING_REF ? `${planned ?? 'planned'}; waits for the campaign batch (window ${plan.settings.campaigns.windowSeconds} s)` : planned;
       // The timeline keeps one line per row: a planning without product facts must show there.
       detailOf.set(r.data.id, plan.factsWarning ? `${detail ?? 'planned'} (warning: ${plan.factsWarning})` : detail);
     }
@@ -222,6 +233,7 @@ async function commit(ctx: EngineContext, prepared: Prepared[]): Promise<void> {
     for (const plan of plans) {
       for (const row of plan.rows) {
         if (!createdIds.has(row.data.id)) continue;
+        if (row.data.documentRef === CAMPAIGN_PENDING_REF) continue;
         if (row.data.status === 'queued') deliver.push({ data: { storeId: row.data.storeId, communicationId: row.data.id } });
         else if (row.data.status === 'failed') {
           dead.push({ data: { storeId: row.data.storeId, communicationId: row.data.id, error: row.buildError } });
@@ -246,6 +258,7 @@ async function commit(ctx: EngineContext, prepared: Prepared[]): Promise<void> {
       }
     }
     if (deliver.length > 0) await ctx.boss.insert(QUEUES.deliver, deliver, { db });
+    for (const [storeId, windowSeconds] of flushes) await enqueueCampaignFlush(ctx, { storeId, windowSeconds }, sql);
     if (dead.length > 0) await ctx.boss.insert(QUEUES.deliverDead, dead, { db });
     if (writeBacks.length > 0) await ctx.boss.insert(QUEUES.writeBack, writeBacks, { db });
     if (plans.length > 0) {

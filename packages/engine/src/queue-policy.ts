@@ -25,6 +25,8 @@ export const SUPERVISE_INTERVAL_SECONDS = 15;
  * with the same Idempotency-Key.
  */
 export const DELIVER_EXPIRE_SECONDS = 2 * LONGEST_DELIVERY_CALL_SECONDS + 50;
+/** A campaign flush streams up to CAMPAIGN_BATCH_MAX_ROWS documents in one upload; its heartbeat detects a dead worker sooner. */
+export const CAMPAIGN_FLUSH_EXPIRE_SECONDS = 3_600;
 /** Inbound batches (≤ 50 events, database work only), feedback and write-back (one app call). */
 export const DEFAULT_EXPIRE_SECONDS = 300;
 
@@ -50,6 +52,13 @@ export function engineQueueOptions(delivery: DeliveryRetry) {
       },
     },
     { name: QUEUES.feedback, options: { retryLimit: 20, retryDelay: 1, retryBackoff: true, retryDelayMax: 60, expireInSeconds: DEFAULT_EXPIRE_SECONDS, ...liveness } },
+    { name: QUEUES.batchPoll, options: { retryLimit: 10, retryDelay: 5, retryBackoff: true, retryDelayMax: 300, expireInSeconds: DEFAULT_EXPIRE_SECONDS, ...liveness } },
+    {
+      // `stately`: per store (singletonKey) at most one flush waiting and one running. Every campaign
+      // row planned sends one; while one waits for its window, the others are no-ops.
+      name: QUEUES.campaignFlush,
+      options: { policy: 'stately', retryLimit: 8, retryDelay: 10, retryBackoff: true, retryDelayMax: 600, expireInSeconds: CAMPAIGN_FLUSH_EXPIRE_SECONDS, ...liveness },
+    },
     {
       name: QUEUES.writeBack,
       options: { retryLimit: 5, retryDelay: 5, retryBackoff: true, retryDelayMax: 600, deadLetter: QUEUES.writeBackDead, expireInSeconds: DEFAULT_EXPIRE_SECONDS, ...liveness },
@@ -69,7 +78,9 @@ export async function ensureEngineQueues(boss: Queue, delivery: DeliveryRetry): 
       await boss.createQueue(name, options);
       continue;
     }
-    const stale = Object.entries(options).some(([key, value]) => (existing as unknown as Record<string, unknown>)[key] !== value);
-    if (stale) await boss.updateQueue(name, options);
+    // The policy is fixed at creation (pg-boss refuses to change it): compared and updated without it.
+    const { policy: _policy, ...changeable } = options as typeof options & { policy?: string };
+    const stale = Object.entries(changeable).some(([key, value]) => (existing as unknown as Record<string, unknown>)[key] !== value);
+    if (stale) await boss.updateQueue(name, changeable);
   }
 }

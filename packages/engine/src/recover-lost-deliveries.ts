@@ -1,6 +1,7 @@
 import { transactionExecutor, type Prisma } from '@exstream-connect/db';
 import { QUEUES, type DeliverJob, type EngineContext } from './engine-context.ts';
-import { batchMarker } from './poll-statement-batch.ts';
+import { requeueCampaignFlushes } from './flush-campaign-batch.ts';
+import { batchMarker } from './poll-batch-job.ts';
 import { queueWriteBack } from './record-status.ts';
 
 export type RecoveryReport = {
@@ -12,6 +13,8 @@ export type RecoveryReport = {
   deadLettersRead: number;
   /** Rows still queued / sending whose job pg-boss dead-lettered, now failed. */
   deadLettersFailed: number;
+  /** Stores whose campaign rows waited too long with no flush coming: given one (flush-campaign-batch.ts). */
+  campaignFlushesRequeued: number;
 };
 
 const ROWS_PER_SWEEP = 200;
@@ -49,8 +52,8 @@ type StuckRow = { id: string; storeId: string; status: 'queued' | 'sending'; ord
  * re-triggered with retryFailed.
  *
  * Across stores by design (it is the worker's housekeeping, not a tenant read); every row is read
- * per store through the (storeId, status) index and every write names its store. Statement rows
- * (`documentRef` `batch:…`) belong to their batch run and are left alone.
+ * per store through the (storeId, status) index and every write names its store. Statement and
+ * campaign rows (`documentRef` `batch:…`) belong to their batch and are left alone.
  */
 export async function sweepStuckDeliveries(ctx: EngineContext): Promise<Pick<RecoveryReport, 'requeued' | 'failed'>> {
   const cutoff = new Date(ctx.clock().getTime() - ctx.delivery.stuckAfterSeconds * 1000);
@@ -65,7 +68,7 @@ export async function sweepStuckDeliveries(ctx: EngineContext): Promise<Pick<Rec
      LIMIT $2`,
     cutoff.toISOString(),
     ROWS_PER_SWEEP,
-    // Statement rows wait for their batch job (poll-statement-batch.ts), not for a delivery job.
+    // Statement and campaign rows wait for their batch (poll-batch-job.ts, flush-campaign-batch.ts), not for a delivery job.
     batchMarker('%'),
   );
   const live = await liveDeliveries(ctx, candidates.map((c) => c.id));
@@ -145,11 +148,12 @@ export async function drainDeadDeliveries(ctx: EngineContext): Promise<Pick<Reco
   return report;
 }
 
-/** Both recovery steps, as the worker runs them every `delivery.sweepIntervalSeconds`. */
+/** The recovery steps, as the worker runs them every `delivery.sweepIntervalSeconds`. */
 export async function recoverLostDeliveries(ctx: EngineContext): Promise<RecoveryReport> {
   const dead = await drainDeadDeliveries(ctx);
   const stuck = await sweepStuckDeliveries(ctx);
-  return { ...stuck, ...dead };
+  const campaignFlushesRequeued = await requeueCampaignFlushes(ctx, new Date(ctx.clock().getTime() - ctx.delivery.stuckAfterSeconds * 1000));
+  return { ...stuck, ...dead, campaignFlushesRequeued };
 }
 
 /**

@@ -4,6 +4,7 @@ import { transactionExecutor, type Communication } from '@exstream-connect/db';
 import { QUEUES, type DeliverJob, type EngineContext } from './engine-context.ts';
 import { idempotencyKeyFor, sha256Hex } from './hashing.ts';
 import { rebuildDocumentData } from './rebuild-document-data.ts';
+import { batchMarker } from './poll-batch-job.ts';
 import { liveDeliveries } from './recover-lost-deliveries.ts';
 import { transition } from './record-status.ts';
 import type { StoreRef } from './types.ts';
@@ -103,6 +104,8 @@ export async function retryFailedCommunication(ctx: EngineContext, store: StoreR
     return createFollowUp(ctx, row, { source: 'retry', detail: `retry of ${row.id}, which failed after it was sent` });
   }
   if (row.documentData === null || (row.documentData as { redacted?: boolean }).redacted === true) throw new ConnectError('CONFLICT', 'This communication has no document data to send');
+  // Its batch (statements, campaign) will settle it: a delivery job beside it could send it twice.
+  if (stuck && row.documentRef?.startsWith(batchMarker(''))) throw new ConnectError('CONFLICT', 'This communication waits for its Exstream batch; it is settled when the batch job ends');
   if (stuck && (await liveDeliveries(ctx, [row.id])).has(row.id)) {
     throw new ConnectError('CONFLICT', 'This communication is still being delivered; wait for its current attempt to finish');
   }

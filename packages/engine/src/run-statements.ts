@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { EngineContext } from './engine-context.ts';
 import { sha256Hex } from './hashing.ts';
 import { planRows, toCoreRule } from './plan-and-record.ts';
-import { batchMarker, enqueueBatchPoll, outcomeOf, settleBatch } from './poll-statement-batch.ts';
+import { batchMarker, outcomeOf, recordBatchSubmitted, settleBatch } from './poll-batch-job.ts';
 import { parseStoreSettings } from './settings.ts';
 import { communicationRecordJson, insertCommunicationRecords, rawSql } from './sql-records.ts';
 import { addDays, localDateOf } from './statement-period.ts';
@@ -106,22 +106,13 @@ export async function runStatements(ctx: EngineContext, ref: StoreRef, options: 
   };
 
   /**
-   * Records the job on the batch's rows and enqueues its first poll, in one transaction. `submitted`
-   * is reported first: Exstream has the whole batch; recording rewrites every row of it (~10 s for
-   * 100,000 rows on Postgres, see README), which is not streaming time.
+   * `submitted` is reported first: Exstream has the whole batch; recording rewrites every row of it
+   * (~10 s for 100,000 rows on Postgres, see README), which is not streaming time.
    */
   const recordSubmitted = async (jobId: string) => {
     result.jobId = jobId;
     report('submitted');
-    const now = ctx.clock().getTime();
-    await ctx.db.transaction(async (sql) => {
-      await sql.query(`UPDATE "Communication" SET "exstreamJobId" = $3 WHERE "storeId" = $1::uuid AND "documentRef" = $2 AND status = 'sending'`, [store.id, marker, jobId]);
-      await enqueueBatchPoll(
-        ctx,
-        { storeId: store.id, batchKey, jobId, deadlineAt: new Date(now + ctx.batchPolling.timeoutMs).toISOString(), attempt: 0, delayMs: ctx.batchPolling.intervalMs },
-        sql,
-      );
-    });
+    await recordBatchSubmitted(ctx, { storeId: store.id, batchKey, jobId });
   };
 
   /** Waits here for the job (the poll job remains the durable path) and settles the rows. */

@@ -26,6 +26,8 @@ export const ZServiceNames = z.object({
   onDemand: z.string().min(1).max(200).optional(),
   batch: z.string().min(1).max(200).optional(),
   statements: z.string().min(1).max(200).optional(),
+  /** The batch service of batched campaign reminders (settings → campaigns); `batch` when not set. */
+  campaigns: z.string().min(1).max(200).optional(),
 });
 
 export const ZConnectionInput = z.object({
@@ -105,12 +107,34 @@ export type TStatementSettings = z.infer<typeof ZStatementSettings>;
 /** A settings update of the statements section: only the fields sent change. */
 export const ZStatementSettingsPatch = z.object(statementFields).partial().strict();
 
+/** Longest campaign window: a reminder waits at most a day for its batch. */
+export const MAX_CAMPAIGN_WINDOW_SECONDS = 86_400;
+
+const campaignFields = {
+  /**
+   * Abandoned-cart and replenishment reminders go to Exstream in batches (one batch job per store
+   * and window) instead of one on-demand call each. Needs a batch service (service names
+   * `campaigns` or `batch`). Off by default: a reminder then leaves at once.
+   */
+  batch: z.boolean(),
+  /** How long the first reminder of a batch waits for others before the batch is sent. */
+  windowSeconds: z.number().int().min(1).max(MAX_CAMPAIGN_WINDOW_SECONDS),
+};
+
+/** Marketing reminders (abandoned cart, replenishment): on demand, or batched per window (flush-campaign-batch.ts). */
+export const ZCampaignSettings = z.object({
+  batch: campaignFields.batch.default(false),
+  windowSeconds: campaignFields.windowSeconds.default(300),
+});
+export type TCampaignSettings = z.infer<typeof ZCampaignSettings>;
+
 /** What lives in Store.settings (JSON). */
 export const ZStoreSettingsJson = z.object({
   defaultChannel: ZChannelName.default('email'),
   writeBack: ZWriteBackSettings.default({ orderSummary: true, tagOnFailure: false, consent: true }),
   archive: ZArchiveSettings.default({ storeDocumentData: true }),
   statements: ZStatementSettings.default(ZStatementSettings.parse({})),
+  campaigns: ZCampaignSettings.default(ZCampaignSettings.parse({})),
 });
 export type TStoreSettingsJson = z.infer<typeof ZStoreSettingsJson>;
 
@@ -140,6 +164,7 @@ export const ZSettingsUpdate = z
     writeBack: ZWriteBackSettings.partial().optional(),
     archive: ZArchiveSettings.partial().optional(),
     statements: ZStatementSettingsPatch.optional(),
+    campaigns: z.object(campaignFields).partial().strict().optional(),
   })
   .strict();
 export type TSettingsUpdate = z.infer<typeof ZSettingsUpdate>;
@@ -165,4 +190,5 @@ export type SettingsView = {
   writeBack: z.infer<typeof ZWriteBackSettings>;
   archive: z.infer<typeof ZArchiveSettings>;
   statements: TStatementSettings;
+  campaigns: TCampaignSettings;
 };

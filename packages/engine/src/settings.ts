@@ -1,7 +1,7 @@
 import { ConnectError, assertStorablePayload } from '@exstream-connect/core';
 import type { TemplateRule } from '@exstream-connect/db';
 import type { EngineContext } from './engine-context.ts';
-import { connectionView } from './load-connection.ts';
+import { connectionExtras, connectionView } from './load-connection.ts';
 import { ZSettingsUpdate, ZStoreSettingsJson, type SettingsView, type TRuleInput, type TStoreSettingsJson } from './settings-schema.ts';
 import { requireStore, zodIssues } from './stores.ts';
 import type { StoreRef } from './types.ts';
@@ -48,6 +48,7 @@ export async function getSettings(ctx: EngineContext, ref: StoreRef): Promise<Se
     writeBack: json.writeBack,
     archive: json.archive,
     statements: json.statements,
+    campaigns: json.campaigns,
   };
 }
 
@@ -68,7 +69,18 @@ export async function updateSettings(ctx: EngineContext, ref: StoreRef, input: u
     writeBack: { ...json.writeBack, ...update.writeBack },
     archive: { ...json.archive, ...update.archive },
     statements: { ...json.statements, ...update.statements },
+    campaigns: { ...json.campaigns, ...update.campaigns },
   };
+  // Batched reminders need somewhere to go: refused here, rather than reminders failing later.
+  // Removing the connection stays possible: without one nothing is sent at all.
+  if (nextJson.campaigns.batch && update.connection !== null && (update.campaigns?.batch === true || update.connection !== undefined)) {
+    const names = update.connection ? update.connection.serviceNames : existing ? connectionExtras(existing) : null;
+    if (!names?.campaigns && !names?.batch) {
+      throw new ConnectError('VALIDATION_FAILED', 'Invalid settings', {
+        issues: [{ path: 'campaigns.batch', message: 'batched reminders need a batch service: set connection.serviceNames.campaigns (or .batch) first' }],
+      });
+    }
+  }
   await ctx.prisma.$transaction(async (tx) => {
     await tx.store.update({
       where: { id: store.id },

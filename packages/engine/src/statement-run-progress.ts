@@ -1,5 +1,5 @@
-import type { EngineContext } from './engine-context.ts';
-import { batchMarker, STATEMENT_QUEUES } from './poll-statement-batch.ts';
+import { STATEMENT_QUEUES, type EngineContext } from './engine-context.ts';
+import { batchMarker } from './poll-batch-job.ts';
 import type { RunStatementsResult, StatementsProgress } from './run-statements.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { ConnectError } from '@exstream-connect/core';
 import type { Queue } from '@exstream-connect/db';
-import type { EngineContext } from './engine-context.ts';
-import { jobIdFor, pollStatementBatch, STATEMENT_QUEUES, type BatchPollJob } from './poll-statement-batch.ts';
+import { STATEMENT_QUEUES, type EngineContext } from './engine-context.ts';
+import { jobIdFor } from './poll-batch-job.ts';
 import { HEARTBEAT_SECONDS } from './queue-policy.ts';
 import { runStatements, type RunStatementsResult, type StatementsProgress } from './run-statements.ts';
 import type { JobHandler } from './run-worker.ts';
@@ -71,7 +71,6 @@ export async function ensureStatementQueues(boss: Queue): Promise<void> {
     { name: STATEMENT_QUEUES.tick, options: { retryLimit: 2, retryDelay: 30, expireInSeconds: 300, ...liveness } },
     // A run plans and streams every account of a store: minutes for a big one; the heartbeat, not the expiry, detects a dead worker.
     { name: STATEMENT_QUEUES.run, options: { retryLimit: 3, retryDelay: 60, retryBackoff: true, retryDelayMax: 3_600, expireInSeconds: 6 * 3_600, deleteAfterSeconds: 0, ...liveness } },
-    { name: STATEMENT_QUEUES.poll, options: { retryLimit: 10, retryDelay: 5, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 300, ...liveness } },
   ];
   for (const { name, options } of queues) {
     const existing = await boss.getQueue(name);
@@ -209,14 +208,6 @@ export function createStatementScheduler(ctx: EngineContext, options: Statements
       concurrency: 1,
       handler: async (job) => {
         await runClaimed(job.data as StatementRunJob, job.id);
-        return 'done';
-      },
-    },
-    {
-      name: STATEMENT_QUEUES.poll,
-      concurrency: 4,
-      handler: async (job) => {
-        await pollStatementBatch(ctx, job.data as BatchPollJob);
         return 'done';
       },
     },

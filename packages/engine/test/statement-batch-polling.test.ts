@@ -53,7 +53,7 @@ for (const target of testDatabaseTargets()) {
       expect(result).toMatchObject({ accounts: 12, queued: 12, jobStatus: null });
       const sending = await rowsOf(store);
       expect(sending.map((r) => [r.status, r.exstreamJobId])).toEqual(Array.from({ length: 12 }, () => ['sending', result.jobId]));
-      const polls = await h.db.sql.query<{ state: string }>(`SELECT state FROM pgboss.job WHERE name = 'engine-statements-poll' AND data->>'batchKey' = $1`, [result.batchKey]);
+      const polls = await h.db.sql.query<{ state: string }>(`SELECT state FROM pgboss.job WHERE name = 'engine-batch-poll' AND data->>'batchKey' = $1`, [result.batchKey]);
       expect(polls.map((p) => p.state)).toEqual(['created']);
 
       // WHEN another worker starts on the same database
@@ -108,7 +108,7 @@ for (const target of testDatabaseTargets()) {
       const first = await submitter.runStatements(store, { periodEnd, accounts: statementAccounts(4, '2026-09-30'), wait: false });
       await submitter.stop();
       await h.db.sql.query(`UPDATE "Communication" SET "exstreamJobId" = NULL WHERE "storeId" = $1::uuid`, [store.id]);
-      await h.db.sql.query(`DELETE FROM pgboss.job WHERE name = 'engine-statements-poll' AND data->>'batchKey' = $1`, [first.batchKey]);
+      await h.db.sql.query(`DELETE FROM pgboss.job WHERE name = 'engine-batch-poll' AND data->>'batchKey' = $1`, [first.batchKey]);
       // WHEN the period is run again
       const again = await h.engine.runStatements(store, { periodEnd, accounts: statementAccounts(4, '2026-09-30') });
       // THEN Exstream got the batch once, the job was found by its batch key, and the rows settle

@@ -8,13 +8,19 @@ namespace ExstreamConnect\Connector\Model\Settings;
  * Turns the admin settings form (flat strings) into the sidecar's PUT /v1/settings body:
  * typed values, empty strings as null, the Exstream client secret only when the merchant typed a
  * new one (it is write-only: omitted keeps the stored secret). Values the sidecar must judge
- * (a close day of 31, due days "abc") are passed on as typed: its 400 names the field.
+ * (a close day of 31, due days "abc") are passed on as typed: its 400 names the field. The one
+ * exception is the campaign batch window (see campaigns()).
  */
 class SettingsFormMapper
 {
     public const CHANNELS = ['email', 'print', 'web', 'sms', 'archive'];
+    /** The engine's longest campaign batch window (MAX_CAMPAIGN_WINDOW_SECONDS): a reminder waits at most a day. */
+    public const MAX_CAMPAIGN_WINDOW_SECONDS = 86400;
     /** Connection form field => the sidecar's serviceNames key. It replaces them all: each one is a form field. */
-    private const SERVICE_FIELDS = ['serviceOnDemand' => 'onDemand', 'serviceBatch' => 'batch', 'serviceStatements' => 'statements'];
+    private const SERVICE_FIELDS = [
+        'serviceOnDemand' => 'onDemand', 'serviceBatch' => 'batch', 'serviceStatements' => 'statements',
+        'serviceCampaigns' => 'campaigns',
+    ];
     private const NULLABLE_RULE_FIELDS = [
         'brand', 'locale', 'productType', 'skuPrefix', 'tag', 'country', 'communicationId', 'serviceName',
     ];
@@ -22,6 +28,7 @@ class SettingsFormMapper
     /**
      * @param array<string, mixed> $post the request's POST parameters
      * @return array<string, mixed>
+     * @throws InvalidSettingsFormException when the campaign batch window is not a whole number in range
      */
     public function toUpdate(array $post): array
     {
@@ -46,7 +53,39 @@ class SettingsFormMapper
         if (isset($post['statements']) && is_array($post['statements'])) {
             $update['statements'] = $this->statements($post['statements']);
         }
+        if (isset($post['campaigns']) && is_array($post['campaigns'])) {
+            $update['campaigns'] = $this->campaigns($post['campaigns']);
+        }
         return $update;
+    }
+
+    /**
+     * The Campaign reminders section. The window is checked here rather than left to the sidecar:
+     * its refusal would quote the engine's schema ("Too big: expected number to be <=86400"), while
+     * the merchant needs the field's name and its range. A blank window is refused too: it is always
+     * shown filled in, so blank means the merchant cleared it, not "keep the stored one".
+     *
+     * @param array<string, mixed> $form
+     * @return array{batch: bool, windowSeconds: int}
+     */
+    private function campaigns(array $form): array
+    {
+        $raw = $form['windowSeconds'] ?? '';
+        $window = is_scalar($raw) ? trim((string) $raw) : '';
+        if (
+            preg_match('/^\d{1,9}$/', $window) !== 1
+            || (int) $window < 1
+            || (int) $window > self::MAX_CAMPAIGN_WINDOW_SECONDS
+        ) {
+            $range = (string) __('a whole number of seconds from 1 to %1 (one day)', self::MAX_CAMPAIGN_WINDOW_SECONDS);
+            throw new InvalidSettingsFormException([[
+                'path' => 'campaigns.windowSeconds',
+                'message' => $window === ''
+                    ? (string) __('Batch window (seconds) is required: %1', $range)
+                    : (string) __('Batch window (seconds) must be %1, not "%2"', $range, mb_substr($window, 0, 40)),
+            ]]);
+        }
+        return ['batch' => !empty($form['batch']), 'windowSeconds' => (int) $window];
     }
 
     /**

@@ -106,3 +106,27 @@ export const LIFECYCLE_RULES = [
 ] as const;
 
 export const LIFECYCLE_DOCUMENTS = ['order_confirmation', 'invoice', 'shipping_notice', 'refund_confirmation', 'return_update'];
+
+/** A `checkouts/update` body of a checkout left before payment: the mapper makes it `cart.abandoned`. */
+export function shopifyAbandonedCheckout(checkoutId: number, options: { email?: string; locale?: string } = {}) {
+  return {
+    id: checkoutId,
+    token: `tok-${checkoutId}`,
+    email: options.email ?? `shopper-${checkoutId}@example.com`,
+    created_at: '2026-11-20T18:00:00+01:00',
+    updated_at: '2026-11-20T18:05:00+01:00',
+    completed_at: null,
+    currency: 'EUR',
+    presentment_currency: 'EUR',
+    customer_locale: options.locale ?? 'en',
+    line_items: [{ key: `line-${checkoutId}`, product_id: 7001, variant_id: 7101, sku: 'MUG-1', title: 'Mug', quantity: 2, price: '25.00', line_price: '50.00' }],
+    subtotal_price: '50.00',
+    total_price: '59.00',
+    abandoned_checkout_url: `https://shop.example/checkouts/${checkoutId}/recover`,
+  };
+}
+
+export const CAMPAIGN_RULES = [
+  { eventKind: 'cart.abandoned', documentType: 'abandoned_cart_reminder', channel: 'email', communicationId: 'comm-cart-reminder', templateVersion: '2' },
+  { eventKind: 'order.placed', documentType: 'order_confirmation', channel: 'email', communicationId: 'comm-order-confirmation', templateVersion: '3' },
+] as const;

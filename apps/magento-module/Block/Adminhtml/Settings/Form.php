@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace ExstreamConnect\Connector\Block\Adminhtml\Settings;
 
 use ExstreamConnect\Connector\Model\RemoteStores;
+use ExstreamConnect\Connector\Model\Settings\SettingsFormMapper;
 use ExstreamConnect\Connector\Model\SidecarClient;
 use ExstreamConnect\Connector\Model\SidecarException;
 use Magento\Backend\Block\Template;
@@ -13,7 +14,8 @@ use Magento\Backend\Block\Template\Context;
 /**
  * The template-rules page: loads GET /v1/settings from the chosen sidecar store and renders the
  * Exstream connection (secret write-only), the defaults, one editable row per rule, the
- * period-close statements section and the store's statement runs (GET /v1/statements/runs).
+ * period-close statements section, the campaign reminders section and the store's statement runs
+ * (GET /v1/statements/runs).
  */
 class Form extends Template
 {
@@ -33,6 +35,9 @@ class Form extends Template
     public const STATEMENT_DEFAULTS = [
         'enabled' => false, 'closeDay' => 'last', 'dueDays' => 30, 'accounts' => 'company', 'paymentInstructions' => null,
     ];
+    /** The sidecar's defaults, for a field its campaigns section leaves out. */
+    public const CAMPAIGN_DEFAULTS = ['batch' => false, 'windowSeconds' => 300];
+    public const MAX_CAMPAIGN_WINDOW_SECONDS = SettingsFormMapper::MAX_CAMPAIGN_WINDOW_SECONDS;
     public const STATEMENT_ACCOUNTS = [
         'company' => 'Companies (Adobe Commerce B2B orders placed for a company)',
         'billing_company' => 'Customers whose billing address names a company',
@@ -122,6 +127,21 @@ class Form extends Template
         $settings = $this->getSettings();
         $statements = isset($settings['statements']) && is_array($settings['statements']) ? $settings['statements'] : [];
         return $statements + self::STATEMENT_DEFAULTS;
+    }
+
+    /**
+     * Null when the sidecar sends no campaigns section: a sidecar older than batched reminders
+     * refuses a settings update that has one, so the form must not post it (every save would fail).
+     *
+     * @return array{batch: mixed, windowSeconds: mixed}|null
+     */
+    public function getCampaignSettings(): ?array
+    {
+        $settings = $this->getSettings();
+        if (!isset($settings['campaigns']) || !is_array($settings['campaigns'])) {
+            return null;
+        }
+        return $settings['campaigns'] + self::CAMPAIGN_DEFAULTS;
     }
 
     /** @return array<string, mixed> the payment instructions fields ('' when not set) */

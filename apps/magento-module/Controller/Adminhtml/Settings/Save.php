@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace ExstreamConnect\Connector\Controller\Adminhtml\Settings;
 
 use ExstreamConnect\Connector\Model\RemoteStores;
+use ExstreamConnect\Connector\Model\Settings\InvalidSettingsFormException;
 use ExstreamConnect\Connector\Model\Settings\SettingsFormMapper;
 use ExstreamConnect\Connector\Model\SidecarClient;
 use ExstreamConnect\Connector\Model\SidecarException;
@@ -15,7 +16,8 @@ use Magento\Framework\Controller\ResultFactory;
 
 /**
  * Saves the template-rules form with PUT /v1/settings. The sidecar validates; its field errors
- * (path + message) are shown to the merchant as they came.
+ * (path + message) are shown to the merchant as they came, and so are the few the form mapper
+ * refuses before sending.
  */
 class Save extends Action implements HttpPostActionInterface
 {
@@ -47,14 +49,29 @@ class Save extends Action implements HttpPostActionInterface
             return $redirect;
         }
         try {
-            $this->client->putSettings($group['connection'], $this->mapper->toUpdate($this->getRequest()->getParams()));
+            $update = $this->mapper->toUpdate($this->getRequest()->getParams());
+        } catch (InvalidSettingsFormException $e) {
+            $this->messageManager->addErrorMessage(__('The settings were not sent to the sidecar: a field is invalid.'));
+            $this->addIssues($e->getIssues());
+            return $redirect;
+        }
+        try {
+            $this->client->putSettings($group['connection'], $update);
             $this->messageManager->addSuccessMessage(__('The settings were saved in the sidecar.'));
         } catch (SidecarException $e) {
             $this->messageManager->addErrorMessage(__('The sidecar did not save the settings: %1', $e->getMessage()));
-            foreach (array_slice($e->getIssues(), 0, 20) as $issue) {
-                $this->messageManager->addErrorMessage(__('%1: %2', $issue['path'], $issue['message']));
-            }
+            $this->addIssues($e->getIssues());
         }
         return $redirect;
+    }
+
+    /**
+     * @param array<int, array{path: string, message: string}> $issues
+     */
+    private function addIssues(array $issues): void
+    {
+        foreach (array_slice($issues, 0, 20) as $issue) {
+            $this->messageManager->addErrorMessage(__('%1: %2', $issue['path'], $issue['message']));
+        }
     }
 }

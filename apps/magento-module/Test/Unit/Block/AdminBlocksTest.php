@@ -12,6 +12,7 @@ use ExstreamConnect\Connector\Block\Adminhtml\System\Config\TestConnectionButton
 use ExstreamConnect\Connector\Model\Config;
 use ExstreamConnect\Connector\Model\Outbox\OutboxStore;
 use ExstreamConnect\Connector\Model\RemoteStores;
+use ExstreamConnect\Connector\Model\Settings\SettingsFormMapper;
 use ExstreamConnect\Connector\Model\SidecarClient;
 use ExstreamConnect\Connector\Model\SidecarException;
 use ExstreamConnect\Connector\Test\Unit\Support\AdminDoubles;
@@ -156,6 +157,116 @@ class AdminBlocksTest extends TestCase
         self::assertStringContainsString('name="statements[closeDay]"', $html, 'the sidecar\'s defaults are shown');
         self::assertMatchesRegularExpression('/<option value="last" selected="selected">/', $html);
         self::assertStringContainsString('name="statements[dueDays]"' . "\n" . '                           value="30"', $html);
+    }
+
+    /**
+     * @param array<string, mixed> $settings what GET /v1/settings answers
+     */
+    private function settingsForm(array $settings): Form
+    {
+        $stores = $this->createMock(StoreManagerInterface::class);
+        $stores->method('getStores')->willReturn([new Store(['store_id' => 1])]);
+        $client = $this->createMock(SidecarClient::class);
+        $client->method('getSettings')->willReturn($settings);
+        $client->method('getStatementRuns')->willReturn([]);
+        return new Form(AdminDoubles::blockContext([]), new RemoteStores($stores, new Config(FakeScopeConfig::enabled())), $client);
+    }
+
+    /**
+     * What a browser posts when the settings form is submitted unchanged: its inputs (checkboxes only
+     * when ticked), selected options and textareas, decoded like PHP decodes a POST body.
+     *
+     * @return array<string, mixed>
+     */
+    private function submitUnchanged(string $html): array
+    {
+        $dom = new \DOMDocument();
+        $previous = libxml_use_internal_errors(true);
+        $dom->loadHTML('<?xml encoding="UTF-8">' . $html);
+        libxml_use_internal_errors($previous);
+        $xpath = new \DOMXPath($dom);
+        $form = $xpath->query('//form[contains(@action, "exstreamconnect/settings/save")]')->item(0);
+        self::assertNotNull($form, 'the settings form is rendered');
+        $pairs = [];
+        foreach ($xpath->query('.//input[@name] | .//textarea[@name] | .//select[@name]', $form) as $field) {
+            /** @var \DOMElement $field */
+            $name = $field->getAttribute('name');
+            if ($field->tagName === 'textarea') {
+                $pairs[] = [$name, $field->textContent];
+            } elseif ($field->tagName === 'select') {
+                $chosen = $xpath->query('.//option[@selected]', $field)->item(0) ?? $xpath->query('.//option', $field)->item(0);
+                $pairs[] = [$name, $chosen instanceof \DOMElement ? $chosen->getAttribute('value') : ''];
+            } elseif ($field->getAttribute('type') !== 'checkbox' || $field->hasAttribute('checked')) {
+                $pairs[] = [$name, $field->getAttribute('value')];
+            }
+        }
+        parse_str(implode('&', array_map(static fn (array $p): string => urlencode($p[0]) . '=' . urlencode($p[1]), $pairs)), $post);
+        return $post;
+    }
+
+    public function testSettingsFormShowsTheCampaignRemindersSectionWithTheSavedValues(): void
+    {
+        $html = $this->settingsForm([
+            'connection' => ['baseUrl' => 'https://exstream.example.com',
+                'serviceNames' => ['batch' => 'BatchDocs', 'campaigns' => 'Reminder"Batch']],
+            'rules' => [],
+            'campaigns' => ['batch' => true, 'windowSeconds' => 900],
+        ])->toHtml();
+
+        self::assertStringContainsString('<fieldset class="admin__fieldset exstream-connect-campaigns">', $html);
+        self::assertStringContainsString('Campaign reminders', $html);
+        self::assertStringContainsString('name="campaigns[batch]" value="1" checked="checked"', $html);
+        self::assertStringContainsString('Send abandoned-cart and replenishment reminders in batches', $html);
+        self::assertStringContainsString('Batch window (seconds)', $html);
+        self::assertMatchesRegularExpression(
+            '/type="number" min="1" max="86400" step="1"\s+id="exstream-campaigns-window" name="campaigns\[windowSeconds\]"\s+value="900"/',
+            $html
+        );
+        self::assertStringContainsString(
+            'The first reminder of a window waits this long for others, then all of them go to Exstream as one batch job.',
+            $html
+        );
+        self::assertStringContainsString('need a campaign batch service name (or a batch service name)', $html);
+        $indent = "\n" . str_repeat(' ', 31);
+        self::assertStringContainsString('name="connection[serviceCampaigns]"' . $indent . 'value="Reminder&quot;Batch"', $html);
+        self::assertStringContainsString('Campaign batch service name', $html);
+
+        $off = $this->settingsForm(['rules' => [], 'campaigns' => ['batch' => false, 'windowSeconds' => 300]])->toHtml();
+        self::assertStringContainsString('name="campaigns[batch]" value="1"/>', $off, 'not ticked when reminders leave one by one');
+        self::assertMatchesRegularExpression('/name="campaigns\[windowSeconds\]"\s+value="300"/', $off);
+        self::assertStringContainsString('name="connection[serviceCampaigns]"' . $indent . 'value=""', $off);
+    }
+
+    public function testCampaignSettingsSurviveAnUnchangedSaveOfTheRenderedForm(): void
+    {
+        $mapper = new SettingsFormMapper();
+        foreach ([['batch' => true, 'windowSeconds' => 900], ['batch' => false, 'windowSeconds' => 86400]] as $campaigns) {
+            $update = $mapper->toUpdate($this->submitUnchanged($this->settingsForm([
+                'connection' => ['baseUrl' => 'https://exstream.example.com', 'domain' => 'acme',
+                    'serviceNames' => ['onDemand' => 'OrderDocs', 'campaigns' => 'ReminderBatch']],
+                'rules' => [],
+                'campaigns' => $campaigns,
+            ])->toHtml()));
+
+            self::assertSame($campaigns, $update['campaigns']);
+            self::assertSame(['onDemand' => 'OrderDocs', 'campaigns' => 'ReminderBatch'], $update['connection']['serviceNames']);
+        }
+    }
+
+    public function testAnOlderSidecarWithoutCampaignSettingsGetsNoCampaignsSection(): void
+    {
+        $html = $this->settingsForm([
+            'connection' => ['baseUrl' => 'https://exstream.example.com', 'serviceNames' => ['batch' => 'BatchDocs']],
+            'rules' => [],
+        ])->toHtml();
+
+        self::assertStringNotContainsString('name="campaigns[', $html);
+        self::assertStringContainsString('This sidecar has no campaign reminder settings yet', $html);
+        self::assertArrayNotHasKey(
+            'campaigns',
+            (new SettingsFormMapper())->toUpdate($this->submitUnchanged($html)),
+            'its strict settings schema would refuse the whole save'
+        );
     }
 
     public function testSettingsFormShowsTheLoadErrorInsteadOfAnEmptyForm(): void

@@ -160,6 +160,66 @@ class AdminControllersTest extends TestCase
         self::assertContains(['error', 'statements.paymentInstructions.payUrl: Invalid URL'], $messages->messages);
     }
 
+    public function testSettingsSaveSendsTheCampaignsSectionAndShowsTheMissingBatchServiceError(): void
+    {
+        $sent = [];
+        $client = $this->createMock(SidecarClient::class);
+        $client->expects(self::once())->method('putSettings')
+            ->willReturnCallback(static function (Connection $connection, array $update) use (&$sent): array {
+                $sent = $update;
+                // The engine's refusal, as the sidecar's 400 carries it.
+                throw new SidecarException('Sidecar answered HTTP 400: Invalid settings', 400, 'VALIDATION_FAILED', [[
+                    'path' => 'campaigns.batch',
+                    'message' => 'batched reminders need a batch service: set connection.serviceNames.campaigns (or .batch) first',
+                ]]);
+            });
+        $messages = AdminDoubles::messages();
+        (new Save(
+            AdminDoubles::actionContext([
+                'form_key' => AdminDoubles::FORM_KEY,
+                'store_key' => 'demo-magento',
+                'connection' => ['baseUrl' => 'https://exstream.example.com', 'serviceOnDemand' => 'OrderDocs',
+                    'serviceBatch' => '', 'serviceCampaigns' => ''],
+                'campaigns' => ['batch' => '1', 'windowSeconds' => '600'],
+            ], $messages),
+            new RemoteStores($this->storeManager(), new Config($this->scope)),
+            $client,
+            new SettingsFormMapper()
+        ))->execute();
+
+        self::assertSame(['batch' => true, 'windowSeconds' => 600], $sent['campaigns']);
+        self::assertSame(['onDemand' => 'OrderDocs'], $sent['connection']['serviceNames']);
+        self::assertSame([
+            ['error', 'The sidecar did not save the settings: Sidecar answered HTTP 400: Invalid settings'],
+            ['error', 'campaigns.batch: batched reminders need a batch service: set connection.serviceNames.campaigns (or .batch) first'],
+        ], $messages->messages);
+    }
+
+    public function testSettingsSaveRefusesAnOutOfRangeBatchWindowWithoutCallingTheSidecar(): void
+    {
+        $client = $this->createMock(SidecarClient::class);
+        $client->expects(self::never())->method('putSettings');
+        $messages = AdminDoubles::messages();
+        $redirect = (new Save(
+            AdminDoubles::actionContext([
+                'form_key' => AdminDoubles::FORM_KEY,
+                'store_key' => 'demo-magento',
+                'rules' => [['eventKind' => 'order.placed', 'documentType' => 'order_confirmation', 'enabled' => '1']],
+                'campaigns' => ['batch' => '1', 'windowSeconds' => '90000'],
+            ], $messages),
+            new RemoteStores($this->storeManager(), new Config($this->scope)),
+            $client,
+            new SettingsFormMapper()
+        ))->execute();
+
+        self::assertSame(['exstreamconnect/settings/index', ['store_key' => 'demo-magento']], $redirect->stubTarget());
+        self::assertSame([
+            ['error', 'The settings were not sent to the sidecar: a field is invalid.'],
+            ['error', 'campaigns.windowSeconds: Batch window (seconds) must be a whole number of seconds from 1 to 86400 (one day), '
+                . 'not "90000"'],
+        ], $messages->messages);
+    }
+
     public function testRunNowStartsAStatementRunForTheFormStore(): void
     {
         $client = $this->createMock(SidecarClient::class);

@@ -4,6 +4,7 @@ declare(strict_types=1);
 
 namespace ExstreamConnect\Connector\Test\Unit\Model;
 
+use ExstreamConnect\Connector\Model\Settings\InvalidSettingsFormException;
 use ExstreamConnect\Connector\Model\Settings\SettingsFormMapper;
 use PHPUnit\Framework\TestCase;
 
@@ -66,12 +67,78 @@ class SettingsFormMapperTest extends TestCase
     {
         $update = (new SettingsFormMapper())->toUpdate(['connection' => [
             'baseUrl' => 'https://x', 'serviceOnDemand' => 'OrderDocs', 'serviceBatch' => ' BatchDocs ',
-            'serviceStatements' => 'Statements',
+            'serviceStatements' => 'Statements', 'serviceCampaigns' => ' ReminderBatch ',
         ]]);
         self::assertSame(
-            ['onDemand' => 'OrderDocs', 'batch' => 'BatchDocs', 'statements' => 'Statements'],
+            ['onDemand' => 'OrderDocs', 'batch' => 'BatchDocs', 'statements' => 'Statements', 'campaigns' => 'ReminderBatch'],
             $update['connection']['serviceNames']
         );
+
+        $cleared = (new SettingsFormMapper())->toUpdate(['connection' => [
+            'baseUrl' => 'https://x', 'serviceBatch' => 'BatchDocs', 'serviceCampaigns' => ' ',
+        ]]);
+        self::assertSame(
+            ['batch' => 'BatchDocs'],
+            $cleared['connection']['serviceNames'],
+            'an emptied campaign service is left out, so the sidecar falls back on the batch service'
+        );
+    }
+
+    public function testMapsTheCampaignRemindersSectionToTypedSettings(): void
+    {
+        $mapper = new SettingsFormMapper();
+        self::assertSame(
+            ['batch' => true, 'windowSeconds' => 900],
+            $mapper->toUpdate(['campaigns' => ['batch' => '1', 'windowSeconds' => ' 900 ']])['campaigns']
+        );
+        self::assertSame(
+            ['batch' => false, 'windowSeconds' => 300],
+            $mapper->toUpdate(['campaigns' => ['windowSeconds' => '300']])['campaigns'],
+            'an unticked checkbox sends nothing: on-demand reminders'
+        );
+        self::assertSame(1, $mapper->toUpdate(['campaigns' => ['windowSeconds' => '1']])['campaigns']['windowSeconds']);
+        self::assertSame(86400, $mapper->toUpdate(['campaigns' => ['windowSeconds' => '86400']])['campaigns']['windowSeconds']);
+        self::assertArrayNotHasKey(
+            'campaigns',
+            $mapper->toUpdate(['statements' => ['closeDay' => 'last']]),
+            'a form without the Campaign reminders section leaves them alone'
+        );
+    }
+
+    /** @return array<string, array{0: mixed, 1: string}> */
+    public static function invalidWindows(): array
+    {
+        return [
+            'zero' => ['0', 'must be a whole number of seconds from 1 to 86400 (one day), not "0"'],
+            'over a day' => ['86401', 'not "86401"'],
+            'negative' => ['-5', 'not "-5"'],
+            'fraction' => ['12.5', 'not "12.5"'],
+            'exponent' => ['1e3', 'not "1e3"'],
+            'words' => ['five minutes', 'not "five minutes"'],
+            'huge' => ['99999999999999999999', 'not "99999999999999999999"'],
+            'blank' => [' ', 'Batch window (seconds) is required: a whole number of seconds from 1 to 86400'],
+            'missing' => [null, 'is required'],
+            'an array' => [['300'], 'is required'],
+        ];
+    }
+
+    /**
+     * @dataProvider invalidWindows
+     * @param mixed $window
+     */
+    public function testAnInvalidCampaignWindowIsRefusedNamingTheField($window, string $message): void
+    {
+        $form = ['batch' => '1'] + ($window === null ? [] : ['windowSeconds' => $window]);
+        try {
+            (new SettingsFormMapper())->toUpdate(['campaigns' => $form]);
+            self::fail('the window was accepted');
+        } catch (InvalidSettingsFormException $e) {
+            $issues = $e->getIssues();
+            self::assertCount(1, $issues);
+            self::assertSame('campaigns.windowSeconds', $issues[0]['path']);
+            self::assertStringContainsString('Batch window (seconds)', $issues[0]['message']);
+            self::assertStringContainsString($message, $issues[0]['message']);
+        }
     }
 
     public function testMapsTheStatementsSectionToTypedSettings(): void

@@ -1,18 +1,8 @@
 import { isConnectError } from '@exstream-connect/core';
 import { sqlExecutor, type SqlRunner } from '@exstream-connect/db';
 import { EXSTREAM_TERMINAL_JOB_STATUSES, isExstreamError, type TExstreamJob } from '@exstream-connect/exstream';
-import type { EngineContext } from './engine-context.ts';
+import { QUEUES, STATEMENT_QUEUES, type EngineContext } from './engine-context.ts';
 import { sha256Hex } from './hashing.ts';
-
-/** The queues of period-close statements (created by ensureStatementQueues). */
-export const STATEMENT_QUEUES = {
-  /** Cron (pg-boss schedule): claims the just-closed period of every store with statements enabled. */
-  tick: 'engine-statements-tick',
-  /** One job per store and period (a deterministic id): plans, records and submits the batch. */
-  run: 'engine-statements-run',
-  /** Polls one submitted batch job until it ends, then settles every row of the batch. */
-  poll: 'engine-statements-poll',
-} as const;
 
 /** The longest wait between two polls of one batch job. */
 export const MAX_POLL_DELAY_MS = 60_000;
@@ -43,10 +33,27 @@ export const batchMarker = (batchKey: string) => `batch:${batchKey}`;
  * (batch, job, attempt): enqueuing the same poll twice leaves one job.
  */
 export async function enqueueBatchPoll(ctx: Pick<EngineContext, 'boss'>, job: BatchPollJob, sql?: SqlRunner): Promise<void> {
-  await ctx.boss.send(STATEMENT_QUEUES.poll, job, {
-    id: jobIdFor(`statements-poll|${job.batchKey}|${job.jobId}|${job.attempt}`),
+  await ctx.boss.send(QUEUES.batchPoll, job, {
+    id: jobIdFor(`batch-poll|${job.batchKey}|${job.jobId}|${job.attempt}`),
     startAfter: new Date(Date.now() + job.delayMs),
     ...(sql ? { db: sqlExecutor(sql) } : {}),
+  });
+}
+
+/**
+ * Right after a submit: records the Exstream job on every in-flight row of the batch and enqueues
+ * its first poll, in ONE transaction, so the rows reach sent / failed even if this process dies
+ * while Exstream renders. Safe to repeat (a resumed run, a retried flush): the poll is idempotent.
+ */
+export async function recordBatchSubmitted(ctx: Pick<EngineContext, 'db' | 'boss' | 'clock' | 'batchPolling'>, args: { storeId: string; batchKey: string; jobId: string }): Promise<void> {
+  const now = ctx.clock().getTime();
+  await ctx.db.transaction(async (sql) => {
+    await sql.query(`UPDATE "Communication" SET "exstreamJobId" = $3 WHERE "storeId" = $1::uuid AND "documentRef" = $2 AND status = 'sending'`, [args.storeId, batchMarker(args.batchKey), args.jobId]);
+    await enqueueBatchPoll(
+      ctx,
+      { ...args, deadlineAt: new Date(now + ctx.batchPolling.timeoutMs).toISOString(), attempt: 0, delayMs: ctx.batchPolling.intervalMs },
+      sql,
+    );
   });
 }
 
@@ -111,12 +118,12 @@ export function outcomeOf(job: Pick<TExstreamJob, 'id' | 'status' | 'msg'>): { o
 }
 
 /**
- * One poll of a submitted statements batch (the `engine-statements-poll` job). An ended job settles
+ * One poll of a submitted batch, statements or campaign (the `engine-batch-poll` job). An ended job settles
  * the rows; a running job, or an Exstream that does not answer, enqueues the next poll with a
  * doubled delay, until the deadline, when the rows are marked failed. Because each poll is a
  * pg-boss job, a restarted worker resumes polling where the last one stopped.
  */
-export async function pollStatementBatch(ctx: EngineContext, data: BatchPollJob): Promise<void> {
+export async function pollBatchJob(ctx: EngineContext, data: BatchPollJob): Promise<void> {
   const store = await ctx.prisma.store.findUnique({ where: { id: data.storeId }, select: { id: true } });
   // The store was erased: nothing is left to settle.
   if (!store) return;
@@ -132,11 +139,11 @@ export async function pollStatementBatch(ctx: EngineContext, data: BatchPollJob)
     }
     // Anything else (Exstream down, connection being edited) may pass: poll again later.
     problem = isConnectError(error) ? error.message : (error as Error).message;
-    ctx.logger.warn('statements batch poll failed', { storeId: data.storeId, jobId: data.jobId, error: problem });
+    ctx.logger.warn('batch poll failed', { storeId: data.storeId, jobId: data.jobId, error: problem });
   }
   if (job && EXSTREAM_TERMINAL_JOB_STATUSES.includes(job.status)) {
     const moved = await settleBatch(ctx, { storeId: data.storeId, batchKey: data.batchKey, jobId: job.id, ...outcomeOf(job) });
-    ctx.logger.info('statements batch settled', { storeId: data.storeId, jobId: job.id, status: job.status, rows: moved });
+    ctx.logger.info('batch settled', { storeId: data.storeId, jobId: job.id, status: job.status, rows: moved });
     return;
   }
   if (ctx.clock().getTime() >= Date.parse(data.deadlineAt)) {

@@ -1,0 +1,309 @@
+import { isMarketingDocument, type TDocumentType } from '@exstream-connect/core';
+import { sqlExecutor, type SqlRunner } from '@exstream-connect/db';
+import { QUEUES, type EngineContext } from './engine-context.ts';
+import { sha256Hex } from './hashing.ts';
+import { batchMarker, recordBatchSubmitted } from './poll-batch-job.ts';
+import { rawSql } from './sql-records.ts';
+import type { TStoreSettingsJson } from './settings-schema.ts';
+
+/**
+ * The documentRef of a campaign row that waits for its store's next batch. It is a `batch:` marker,
+ * so the delivery sweeper leaves the row to the flush (the flush's own backstop is
+ * requeueCampaignFlushes), and no batch key can equal it (batch keys are `camp-<hex>` / `stmt-<hex>`).
+ */
+export const CAMPAIGN_PENDING_REF = batchMarker('campaign-pending');
+
+/** Most rows one batch job carries; the rest go to the next flush, enqueued at once. */
+export const CAMPAIGN_BATCH_MAX_ROWS = 20_000;
+
+/** Rows read per query while streaming: bounds memory whatever the batch size. */
+const PAGE_ROWS = 500;
+
+export type CampaignFlushJob = { storeId: string };
+
+export type CampaignFlushResult =
+  /** Nothing was waiting (or the store is gone). */
+  | { kind: 'empty' }
+  /** The batch went to Exstream (or an earlier attempt's submit was found there); the poll job settles it. */
+  | { kind: 'submitted'; batchKey: string; jobId: string; rows: number; resumed: boolean }
+  /** This flush's batch was already submitted and settled by an earlier attempt. */
+  | { kind: 'settled'; batchKey: string }
+  /** No batch service (or no connection): the waiting rows were handed to on-demand delivery. */
+  | { kind: 'on_demand'; rows: number }
+  /** The last attempt failed: the rows it had claimed are failed with the cause. */
+  | { kind: 'failed'; rows: number; error: string };
+
+/** Whether a planned row waits for the store's campaign batch rather than getting a delivery job. */
+export function waitsForCampaignBatch(row: { status: string; documentType: TDocumentType }, settings: Pick<TStoreSettingsJson, 'campaigns'>): boolean {
+  return row.status === 'queued' && settings.campaigns.batch && isMarketingDocument(row.documentType);
+}
+
+/**
+ * Makes sure a flush of the store's waiting campaign rows is coming, in the caller's transaction
+ * when given one. The queue is `stately` with the store as singletonKey: while a flush waits for
+ * its window this is a no-op, so the first reminder of a window decides when the batch leaves.
+ */
+export async function enqueueCampaignFlush(ctx: Pick<EngineContext, 'boss'>, args: { storeId: string; windowSeconds: number }, sql?: SqlRunner): Promise<void> {
+  const job: CampaignFlushJob = { storeId: args.storeId };
+  await ctx.boss.send(QUEUES.campaignFlush, job, { singletonKey: args.storeId, startAfter: args.windowSeconds, ...(sql ? { db: sqlExecutor(sql) } : {}) });
+}
+
+/** The batch key of one flush job: a retried attempt of the job finds the rows it claimed. */
+export function campaignBatchKey(storeId: string, flushJobId: string): string {
+  return `camp-${sha256Hex(`${storeId}|${flushJobId}`).slice(0, 32)}`;
+}
+
+/**
+ * One flush (the `engine-campaign-flush` job): the store's campaign rows waiting for a batch are
+ * claimed (`queued → sending`, documentRef = this flush's batch marker), their stored document data
+ * is streamed as NDJSON into ONE Exstream batch job (idempotency key = batch key), and the job id is
+ * recorded with a durable poll (poll-batch-job.ts settles the rows sent / failed, as for statements).
+ *
+ * Exactly once, like the on-demand path: a retried attempt of the same flush never claims again.
+ * Rows it claimed with a job id are only polled; rows without one are reconciled with Exstream by
+ * the batch key (the process died between the submit and the record), and streamed again with the
+ * same key only when Exstream has no job for it. Rows planned while a flush runs wait for the next.
+ */
+export async function flushCampaignBatch(ctx: EngineContext, data: CampaignFlushJob, flushJobId: string): Promise<CampaignFlushResult> {
+  const store = await ctx.prisma.store.findUnique({ where: { id: data.storeId }, select: { id: true, uninstalledAt: true } });
+  // Erased: nothing is left. Uninstalled: its rows wait; a reinstall's next reminder flushes them.
+  if (!store || store.uninstalledAt) return { kind: 'empty' };
+  const sql = rawSql(ctx.db.sql);
+  const batchKey = campaignBatchKey(store.id, flushJobId);
+  const marker = batchMarker(batchKey);
+
+  const [earlier] = await sql.$queryRawUnsafe<Array<{ rows: number; sending: number; jobId: string | null }>>(
+    `SELECT count(*)::int AS rows, (count(*) FILTER (WHERE status = 'sending'))::int AS sending, max("exstreamJobId") AS "jobId"
+     FROM "Communication" WHERE "storeId" = $1::uuid AND "documentRef" = $2`,
+    store.id,
+    marker,
+  );
+  const resumed = (earlier?.rows ?? 0) > 0;
+  if (resumed && earlier!.sending === 0) return { kind: 'settled', batchKey };
+
+  const service = await batchServiceOf(ctx, store.id);
+  if (!resumed && !service) return { kind: 'on_demand', rows: await releaseToOnDemand(ctx, store.id) };
+
+  const { client } = await ctx.exstream.forStore(store.id);
+  if (resumed) {
+    // Reconcile before any re-send: Exstream keeps the batch key as the job's externalId.
+    // A job that ended in error is adopted too: a submit with the same key would only return it,
+    // and its poll fails the rows visibly (retryFailed then sends them one by one).
+    const known = earlier!.jobId ?? (await client.findJobsByExternalId(batchKey)).find((job) => job.externalId === batchKey)?.id ?? null;
+    if (known) {
+      await recordBatchSubmitted(ctx, { storeId: store.id, batchKey, jobId: known });
+      return { kind: 'submitted', batchKey, jobId: known, rows: earlier!.sending, resumed };
+    }
+  } else if ((await claimWaitingRows(ctx, store.id, marker)) === 0) {
+    return { kind: 'empty' };
+  }
+  if (!service) {
+    // The service was removed between an earlier attempt's claim and this retry.
+    return { kind: 'on_demand', rows: await releaseToOnDemand(ctx, store.id, marker) };
+  }
+
+  const progress = { rows: 0 };
+  const submitted = await client.submitBatch({ service, body: streamRows(ctx, store.id, marker, progress), contentType: 'application/x-ndjson', idempotencyKey: batchKey });
+  await ctx.hooks.afterBatchSubmit?.(batchKey);
+  await recordBatchSubmitted(ctx, { storeId: store.id, batchKey, jobId: submitted.jobId });
+  ctx.logger.info('campaign batch submitted', { storeId: store.id, batchKey, jobId: submitted.jobId, rows: progress.rows });
+  return { kind: 'submitted', batchKey, jobId: submitted.jobId, rows: progress.rows, resumed };
+}
+
+/**
+ * The `engine-campaign-flush` handler: the flush, then the next one when rows are still waiting
+ * (a full batch: at once; rows planned while this one ran: after the store's window). On the last
+ * attempt, rows this flush claimed but could not hand to Exstream are failed with the cause, visibly
+ * and re-triggerable (retryFailed sends them one by one after a lookup of their own key).
+ */
+export async function runCampaignFlush(ctx: EngineContext, job: { id: string; retryCount: number; retryLimit: number; data: CampaignFlushJob }): Promise<CampaignFlushResult> {
+  let result: CampaignFlushResult;
+  try {
+    result = await flushCampaignBatch(ctx, job.data, job.id);
+  } catch (error) {
+    if (job.retryCount < job.retryLimit) throw error;
+    const message = `campaign batch not submitted after ${job.retryCount + 1} attempts: ${(error as Error).message}`;
+    const failed = await failUnsubmitted(ctx, job.data.storeId, batchMarker(campaignBatchKey(job.data.storeId, job.id)), message);
+    ctx.logger.error('campaign batch failed', { storeId: job.data.storeId, rows: failed, error: (error as Error).message });
+    result = { kind: 'failed', rows: failed, error: message };
+  }
+  const [waiting] = await rawSql(ctx.db.sql).$queryRawUnsafe<Array<{ any: boolean }>>(
+    `SELECT EXISTS (SELECT 1 FROM "Communication" WHERE "storeId" = $1::uuid AND status = 'queued' AND "documentRef" = $2) AS any`,
+    job.data.storeId,
+    CAMPAIGN_PENDING_REF,
+  );
+  if (waiting?.any) {
+    const full = result.kind === 'submitted' && !result.resumed && result.rows >= CAMPAIGN_BATCH_MAX_ROWS;
+    const windowSeconds = full ? 0 : ((await ctx.storeState.get(job.data.storeId))?.settings.campaigns.windowSeconds ?? 0);
+    await enqueueCampaignFlush(ctx, { storeId: job.data.storeId, windowSeconds });
+    if (windowSeconds === 0) ctx.wake(QUEUES.campaignFlush);
+  }
+  return result;
+}
+
+/** The claimed rows of a batch that never got a job id, failed with `message` (one timeline event each). */
+async function failUnsubmitted(ctx: EngineContext, storeId: string, marker: string, message: string): Promise<number> {
+  const moved = await rawSql(ctx.db.sql).$queryRawUnsafe<Array<{ id: string }>>(
+    `WITH moved AS (
+       UPDATE "Communication" SET status = 'failed', "lastError" = $3, "updatedAt" = ($4::timestamptz AT TIME ZONE 'UTC')
+       WHERE "storeId" = $1::uuid AND "documentRef" = $2 AND status = 'sending' AND "exstreamJobId" IS NULL
+       RETURNING id, "storeId"),
+     ev AS (
+       INSERT INTO "CommunicationEvent" ("storeId", "communicationId", status, source, detail, at)
+       SELECT "storeId", id, 'failed', 'campaign-batch', to_jsonb($3::text), ($4::timestamptz AT TIME ZONE 'UTC') FROM moved)
+     SELECT id::text AS id FROM moved`,
+    storeId,
+    marker,
+    message,
+    ctx.clock().toISOString(),
+  );
+  return moved.length;
+}
+
+/** The flush's batch service: `campaigns`, else the connection's general `batch` service. */
+async function batchServiceOf(ctx: EngineContext, storeId: string): Promise<string | null> {
+  try {
+    const { connection } = await ctx.exstream.forStore(storeId);
+    return connection.serviceNames.campaigns ?? connection.serviceNames.batch ?? null;
+  } catch (error) {
+    // No connection: on-demand delivery fails the rows visibly (NOT_CONFIGURED), like any document.
+    if ((error as { code?: string }).code === 'NOT_CONFIGURED') return null;
+    throw error;
+  }
+}
+
+/**
+ * Claims the store's waiting campaign rows for this batch, oldest first, at most
+ * CAMPAIGN_BATCH_MAX_ROWS. A row whose data was erased meanwhile (GDPR redaction) cannot be sent:
+ * it is failed, with the reason, instead of being claimed.
+ */
+async function claimWaitingRows(ctx: EngineContext, storeId: string, marker: string): Promise<number> {
+  const at = ctx.clock().toISOString();
+  return ctx.db.transaction(async (runner) => {
+    const tx = rawSql(runner);
+    await tx.$queryRawUnsafe(
+      `WITH moved AS (
+         UPDATE "Communication" SET status = 'failed', "documentRef" = NULL, "lastError" = $3, "updatedAt" = ($4::timestamptz AT TIME ZONE 'UTC')
+         WHERE "storeId" = $1::uuid AND status = 'queued' AND "documentRef" = $2
+           AND ("documentData" IS NULL OR "documentData"->>'redacted' = 'true')
+         RETURNING id, "storeId")
+       INSERT INTO "CommunicationEvent" ("storeId", "communicationId", status, source, detail, at)
+       SELECT "storeId", id, 'failed', 'campaign-batch', to_jsonb($3::text), ($4::timestamptz AT TIME ZONE 'UTC') FROM moved`,
+      storeId,
+      CAMPAIGN_PENDING_REF,
+      'no document data to send (redacted before its campaign batch left)',
+      at,
+    );
+    const claimed = await tx.$queryRawUnsafe<Array<{ id: string }>>(
+      `WITH moved AS (
+         UPDATE "Communication" SET status = 'sending', "documentRef" = $3, "updatedAt" = ($5::timestamptz AT TIME ZONE 'UTC')
+         WHERE id IN (
+           SELECT id FROM "Communication" WHERE "storeId" = $1::uuid AND status = 'queued' AND "documentRef" = $2
+           ORDER BY "createdAt", id LIMIT $4)
+         AND "storeId" = $1::uuid AND status = 'queued'
+         RETURNING id, "storeId"),
+       ev AS (
+         INSERT INTO "CommunicationEvent" ("storeId", "communicationId", status, source, detail, at)
+         SELECT "storeId", id, 'sending', 'campaign-batch', to_jsonb($6::text), ($5::timestamptz AT TIME ZONE 'UTC') FROM moved)
+       SELECT id::text AS id FROM moved`,
+      storeId,
+      CAMPAIGN_PENDING_REF,
+      marker,
+      CAMPAIGN_BATCH_MAX_ROWS,
+      at,
+      `in campaign batch ${marker.slice('batch:'.length)}`,
+    );
+    return claimed.length;
+  });
+}
+
+/**
+ * The batch's rows as NDJSON, a page at a time (keyset on id): never the whole batch in memory.
+ * Each line is the row's stored document data as the database prints it; that text is what
+ * Exstream gets, so each row's dataSha256 is set to its hash (jsonb does not keep the planner's
+ * formatting, so the hash planning recorded may differ).
+ */
+async function* streamRows(ctx: EngineContext, storeId: string, marker: string, progress: { rows: number }): AsyncGenerator<Uint8Array> {
+  const sql = rawSql(ctx.db.sql);
+  const encoder = new TextEncoder();
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const page = await sql.$queryRawUnsafe<Array<{ id: string; data: string }>>(
+      `SELECT id::text AS id, "documentData"::text AS data FROM "Communication"
+       WHERE "storeId" = $1::uuid AND "documentRef" = $2 AND status = 'sending' AND id > $3::uuid ORDER BY id LIMIT $4`,
+      storeId,
+      marker,
+      after,
+      PAGE_ROWS,
+    );
+    if (page.length === 0) return;
+    await sql.$queryRawUnsafe(
+      `UPDATE "Communication" c SET "dataSha256" = v.sha FROM jsonb_to_recordset($2::jsonb) AS v(id uuid, sha text)
+       WHERE c.id = v.id AND c."storeId" = $1::uuid AND c."dataSha256" IS DISTINCT FROM v.sha`,
+      storeId,
+      JSON.stringify(page.map((row) => ({ id: row.id, sha: sha256Hex(row.data) }))),
+    );
+    progress.rows += page.length;
+    after = page.at(-1)!.id;
+    yield encoder.encode(`${page.map((row) => row.data).join('\n')}\n`);
+  }
+}
+
+/**
+ * No batch service: the waiting rows (or the rows an earlier attempt claimed for `marker`) go on
+ * demand, each with a delivery job, and their timeline says why. Better a reminder sent one by one
+ * than none at all; the settings page refuses batching without a service, so this is rare.
+ */
+async function releaseToOnDemand(ctx: EngineContext, storeId: string, marker: string = CAMPAIGN_PENDING_REF): Promise<number> {
+  const at = ctx.clock().toISOString();
+  const released = await ctx.db.transaction(async (runner) => {
+    const tx = rawSql(runner);
+    const rows = await tx.$queryRawUnsafe<Array<{ id: string }>>(
+      `WITH moved AS (
+         UPDATE "Communication" SET status = 'queued', "documentRef" = NULL, "updatedAt" = ($3::timestamptz AT TIME ZONE 'UTC')
+         WHERE "storeId" = $1::uuid AND "documentRef" = $2 AND status IN ('queued', 'sending')
+         RETURNING id, "storeId"),
+       ev AS (
+         INSERT INTO "CommunicationEvent" ("storeId", "communicationId", status, source, detail, at)
+         SELECT "storeId", id, 'queued', 'campaign-batch', to_jsonb($4::text), ($3::timestamptz AT TIME ZONE 'UTC') FROM moved)
+       SELECT id::text AS id FROM moved`,
+      storeId,
+      marker,
+      at,
+      'campaign batching is on but the connection names no batch service (campaigns or batch): sent on demand',
+    );
+    if (rows.length > 0) {
+      // reconcile: a row an earlier attempt claimed may have reached Exstream in a batch; the
+      // delivery looks its own key up first, as after any uncertain attempt.
+      await ctx.boss.insert(
+        QUEUES.deliver,
+        rows.map((row) => ({ data: { storeId, communicationId: row.id, reconcile: marker !== CAMPAIGN_PENDING_REF } })),
+        { db: sqlExecutor(runner) },
+      );
+    }
+    return rows.length;
+  });
+  if (released > 0) {
+    ctx.wake(QUEUES.deliver);
+    ctx.logger.warn('campaign rows sent on demand: no batch service', { storeId, rows: released });
+  }
+  return released;
+}
+
+/**
+ * Backstop of the sweeper: a store with campaign rows waiting longer than `olderThan` gets a flush
+ * (a no-op when one is already waiting: the queue is stately). A flush lost with its job, or one
+ * that missed a row committed while it claimed, is made up for here. Returns the stores nudged.
+ */
+export async function requeueCampaignFlushes(ctx: EngineContext, olderThan: Date): Promise<number> {
+  const stores = await ctx.prisma.$queryRawUnsafe<Array<{ storeId: string; settings: unknown }>>(
+    `SELECT s.id::text AS "storeId", s.settings FROM "Store" s
+     WHERE s."uninstalledAt" IS NULL AND EXISTS (
+       SELECT 1 FROM "Communication" c WHERE c."storeId" = s.id AND c.status = 'queued' AND c."documentRef" = $1 AND c."updatedAt" < ($2::timestamptz AT TIME ZONE 'UTC'))`,
+    CAMPAIGN_PENDING_REF,
+    olderThan.toISOString(),
+  );
+  for (const { storeId } of stores) await enqueueCampaignFlush(ctx, { storeId, windowSeconds: 0 });
+  if (stores.length > 0) ctx.wake(QUEUES.campaignFlush);
+  return stores.length;
+}
