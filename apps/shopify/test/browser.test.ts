@@ -236,4 +236,55 @@ describe('Local mode in a real browser (headless Chromium)', () => {
     expect(pageErrors).toEqual([]);
     await page.close();
   });
+
+  browserIt('GIVEN Settings WHEN batched campaign reminders are enabled without a batch service THEN the engine\'s reason shows on the checkbox; AFTER a campaign batch service is saved THEN batching and its window are saved and shown after a reload', async () => {
+    // The demo shop's connection names a statements service only: no batch service for reminders.
+    const store = (await engine.stores.find('shopify', DEMO_SHOP))!;
+    const before = await engine.settings.get(store);
+    expect(before.connection?.serviceNames).not.toHaveProperty('campaigns');
+    expect(before.connection?.serviceNames).not.toHaveProperty('batch');
+    expect(before.campaigns).toEqual({ batch: false, windowSeconds: 300 });
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${app.url}/app/settings`);
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+    const batched = page.getByLabel('Send abandoned-cart and replenishment reminders in batches');
+    const windowField = page.getByLabel('Batch window (seconds)');
+    await expect(batched.isChecked()).resolves.toBe(false);
+    await expect(windowField.inputValue()).resolves.toBe('300');
+
+    await batched.check();
+    await windowField.fill('120');
+    await page.getByRole('button', { name: 'Save campaign reminders' }).click();
+    // The engine's validation answer, shown under the checkbox it names (a 400, not an error page).
+    const reason = page.getByText('batched reminders need a batch service', { exact: false });
+    await reason.waitFor({ timeout: 15_000 });
+    await expect(batched.getAttribute('aria-invalid')).resolves.toBe('true');
+    const describedBy = (await batched.getAttribute('aria-describedby')) ?? '';
+    await expect(page.locator(`[id="${describedBy}"]`).innerText()).resolves.toMatch(/batched reminders need a batch service/);
+    expect((await engine.settings.get(store)).campaigns).toEqual({ batch: false, windowSeconds: 300 });
+
+    await page.getByLabel('Campaign batch service').fill('campaign-reminders');
+    await page.getByRole('button', { name: 'Save connection' }).click();
+    await page.getByRole('status').filter({ hasText: 'Exstream connection saved' }).waitFor({ timeout: 15_000 });
+    // The card still holds what was typed: saving again now succeeds and clears the error.
+    await page.getByRole('button', { name: 'Save campaign reminders' }).click();
+    await page.getByRole('status').filter({ hasText: 'Campaign reminder settings saved' }).waitFor({ timeout: 15_000 });
+    await expect(reason.count()).resolves.toBe(0);
+    const after = await engine.settings.get(store);
+    expect(after.campaigns).toEqual({ batch: true, windowSeconds: 120 });
+    expect(after.connection?.serviceNames).toEqual({ ...before.connection?.serviceNames, campaigns: 'campaign-reminders' });
+
+    await page.reload();
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+    await expect(batched.isChecked()).resolves.toBe(true);
+    await expect(windowField.inputValue()).resolves.toBe('120');
+    await expect(page.getByLabel('Campaign batch service').inputValue()).resolves.toBe('campaign-reminders');
+    await batched.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'shopify-campaigns.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
 });

@@ -151,6 +151,11 @@ export const ZOrderCompany = z.object({
   /** The platform's company id. */
   ref: z.string().min(1),
   name: z.string().nullable(),
+  /**
+   * Shopify B2B: the company location the order was placed for. Payment terms are set per location,
+   * so statements keep one account per location. Magento has none.
+   */
+  locationRef: z.string().min(1).nullable().optional(),
 });
 export type TOrderCompany = z.infer<typeof ZOrderCompany>;
 
@@ -175,7 +180,7 @@ export const ZOrderSnapshot = z.object({
   fulfillmentStatus: z.string().nullable(),
   tags: z.array(z.string()),
   statusUrl: z.string().nullable(),
-  /** B2B: the company the order was placed for; null when none (optional: only Magento's mapper sets it so far). */
+  /** B2B: the company the order was placed for; null when none (optional: events mapped before it existed have none). */
   company: ZOrderCompany.nullable().optional(),
   /** The buyer's customer group when the order was placed (Magento `customer_group_id`; 0 = not logged in). */
   customerGroupRef: z.string().nullable().optional(),

@@ -450,6 +450,8 @@ function orderSnapshot(o: TShopifyOrder, ctx: Ctx): TOrderSnapshot {
     fulfillmentStatus: nonEmpty(o.fulfillment_status),
     tags: splitTags(o.tags),
     statusUrl: nonEmpty(o.order_status_url),
+    // The webhook names the company by id only; the statement falls back to the billing company's name.
+    company: o.company ? { ref: String(o.company.id), name: null, locationRef: o.company.location_id === null || o.company.location_id === undefined ? null : String(o.company.location_id) } : null,
   };
 }
 

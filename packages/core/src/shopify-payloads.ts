@@ -143,6 +143,8 @@ export const ZShopifyOrder = z.looseObject({
   fulfillments: opt(z.array(ZShopifyFulfillment)),
   payment_gateway_names: opt(z.array(z.string())),
   order_status_url: opt(z.string()),
+  /** B2B (Shopify Plus): the company and company location the order was placed for; ids only. */
+  company: opt(z.looseObject({ id, location_id: opt(id) })),
 });
 export type TShopifyOrder = z.infer<typeof ZShopifyOrder>;
 

@@ -29,6 +29,18 @@ describe('mapShopifyWebhook: orders', () => {
     expect(event.order.tags).toEqual(['wholesale-preview', 'helmet-promo']);
   });
 
+  it('keeps the B2B company and company location of an order; an order without one has none', async () => {
+    // GIVEN a Shopify Plus B2B order (the webhook names company and location by id only)
+    const body = { ...((await fixture('shopify/orders-create')) as Record<string, unknown>), company: { id: 3421001, location_id: 8810044 } };
+    const b2b = as(mapShopifyWebhook('orders/create', body, SHOP).events[0]!, 'order.placed');
+    expect(ZCommerceEvent.parse(b2b)).toEqual(b2b);
+    expect(b2b.order.company).toEqual({ ref: '3421001', name: null, locationRef: '8810044' });
+    const noLocation = as(mapShopifyWebhook('orders/create', { ...body, company: { id: 3421001, location_id: null } }, SHOP).events[0]!, 'order.placed');
+    expect(noLocation.order.company).toEqual({ ref: '3421001', name: null, locationRef: null });
+    const retail = as(await shopifyEvent('orders/create', 'orders-create'), 'order.placed');
+    expect(retail.order.company).toBeNull();
+  });
+
   it('keeps non-Latin names and addresses intact (Polish Łódź)', async () => {
     const event = await shopifyEvent('orders/create', 'orders-create');
     expect(event.customer).toMatchObject({ firstName: 'Łucja', lastName: 'Wróblewska', email: 'lucja.wroblewska@example.pl', locale: 'pl', isGuest: false, ref: '7702180987069' });

@@ -37,17 +37,15 @@ type EntryRow = {
 
 /**
  * The B2B account of each order, from the order's own events. `company`: the company on the
- * normalised order (Magento: Adobe Commerce B2B's company_order_attributes, see core's
- * `order.company`), else, on Shopify, the `company` (and company location, which carries the payment
- * terms) of the order webhook's raw body, kept in InboundEvent.payload.raw. `billing_company` (both
- * platforms): a registered customer whose order's billing address names a company; the account is
- * the customer.
+ * normalised order (core's `order.company`: Adobe Commerce B2B's company_order_attributes; Shopify's
+ * company and company location, one account per location since payment terms are set there).
+ * `billing_company` (both platforms): a registered customer whose order's billing address names a
+ * company; the account is the customer.
  */
 const ACCOUNT_OF_ORDER = `CASE $4::text
   WHEN 'company' THEN CASE
-    WHEN NULLIF(ev.event->'order'->'company'->>'ref', '') IS NOT NULL THEN 'company/' || (ev.event->'order'->'company'->>'ref')
-    WHEN ev.raw->'company'->>'id' IS NOT NULL
-    THEN 'company/' || (ev.raw->'company'->>'id') || COALESCE('/location/' || (ev.raw->'company'->>'location_id'), '') END
+    WHEN NULLIF(ev.event->'order'->'company'->>'ref', '') IS NOT NULL
+    THEN 'company/' || (ev.event->'order'->'company'->>'ref') || COALESCE('/location/' || (ev.event->'order'->'company'->>'locationRef'), '') END
   ELSE CASE WHEN ev.event->'customer'->>'isGuest' = 'false' AND ev.event->'customer'->>'ref' IS NOT NULL
       AND NULLIF(btrim(ev.event->'order'->'billingAddress'->>'company'), '') IS NOT NULL
     THEN 'customer/' || (ev.event->'customer'->>'ref') END
@@ -61,7 +59,7 @@ END`;
 const PAGE_SQL = `
 WITH ev AS (
   SELECT e.value AS event, e.value->>'kind' AS kind, e.value->>'orderRef' AS order_ref,
-         (e.value->>'occurredAt')::timestamptz AS at, ie.payload->'raw' AS raw, ie."receivedAt" AS received_at, e.n
+         (e.value->>'occurredAt')::timestamptz AS at, ie."receivedAt" AS received_at, e.n
   FROM "InboundEvent" ie
   CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(ie.payload->'events') = 'array' THEN ie.payload->'events' ELSE '[]'::jsonb END)
     WITH ORDINALITY AS e(value, n)

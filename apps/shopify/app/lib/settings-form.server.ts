@@ -10,6 +10,7 @@ export function connectionFromForm(form: FormData) {
   const onDemand = blank(form.get('onDemandService'));
   const batch = blank(form.get('batchService'));
   const statements = blank(form.get('statementsService'));
+  const campaigns = blank(form.get('campaignsService'));
   return {
     connection: {
       baseUrl: blank(form.get('baseUrl')) ?? '',
@@ -19,7 +20,12 @@ export function connectionFromForm(form: FormData) {
       ...(secret ? { clientSecret: secret } : {}),
       scope: blank(form.get('scope')) ?? null,
       // The engine replaces the service names with what is sent: each one is a field of this form.
-      serviceNames: { ...(onDemand ? { onDemand } : {}), ...(batch ? { batch } : {}), ...(statements ? { statements } : {}) },
+      serviceNames: {
+        ...(onDemand ? { onDemand } : {}),
+        ...(batch ? { batch } : {}),
+        ...(statements ? { statements } : {}),
+        ...(campaigns ? { campaigns } : {}),
+      },
       defaultCommunicationId: blank(form.get('defaultCommunicationId')) ?? null,
     },
   };
@@ -62,6 +68,14 @@ export function statementsFromForm(form: FormData) {
       paymentInstructions: anyInstruction ? { ...instructions, instructions: instructions.instructions ?? '' } : null,
     },
   };
+}
+
+/**
+ * The Campaign reminders form → `{ campaigns }` for engine.settings.update. Both fields are sent: an
+ * unchecked box is `batch: false`, a blank window is null, which the engine refuses naming the field.
+ */
+export function campaignsFromForm(form: FormData) {
+  return { campaigns: { batch: form.get('batch') === 'on', windowSeconds: whole(blank(form.get('windowSeconds')) ?? null) } };
 }
 
 /** The rules editor posts its rows as one JSON field; the engine validates each rule's fields. */

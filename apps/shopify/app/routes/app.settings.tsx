@@ -23,7 +23,7 @@ import { CHANNELS, COMMERCE_EVENT_KINDS, DOCUMENT_TYPES } from '@exstream-connec
 import { requireAdmin } from '../lib/require-admin.server.ts';
 import { asConnectError } from '../lib/error-response.server.ts';
 import { readForm } from '../lib/read-form.server.ts';
-import { connectionFromForm, previewSampleFromForm, rulesFromForm, statementsFromForm, togglesFromForm } from '../lib/settings-form.server.ts';
+import { campaignsFromForm, connectionFromForm, previewSampleFromForm, rulesFromForm, statementsFromForm, togglesFromForm } from '../lib/settings-form.server.ts';
 import { expectedAccountsOf, progressOfRun, toRunRows, type StatementRunRow } from '../lib/statement-run-progress.ts';
 import type { loader as runsLoader } from './app.statement-runs.tsx';
 import type { SettingsView } from '@exstream-connect/engine';
@@ -51,7 +51,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 // Every case of the action's switch below (named in the answer to an unknown or missing intent).
-const SETTINGS_INTENTS = ['connection', 'test-connection', 'rules', 'toggles', 'statements', 'run-statements', 'preview'];
+const SETTINGS_INTENTS = ['connection', 'test-connection', 'rules', 'toggles', 'campaigns', 'statements', 'run-statements', 'preview'];
 
 export async function action({ request }: ActionFunctionArgs) {
   const { store } = await requireAdmin(request);
@@ -76,6 +76,9 @@ export async function action({ request }: ActionFunctionArgs) {
       case 'toggles':
         await engine.settings.update(store, togglesFromForm(form));
         return json<ActionResult>({ intent, ok: true, message: 'Preferences saved' });
+      case 'campaigns':
+        await engine.settings.update(store, campaignsFromForm(form));
+        return json<ActionResult>({ intent, ok: true, message: 'Campaign reminder settings saved' });
       case 'statements':
         await engine.settings.update(store, statementsFromForm(form));
         return json<ActionResult>({ intent, ok: true, message: 'Statement settings saved' });
@@ -172,6 +175,12 @@ export default function Settings() {
           <TogglesCard dryRun={settings.dryRun} tagOnFailure={settings.writeBack.tagOnFailure} />
         </Layout.AnnotatedSection>
         <Layout.AnnotatedSection
+          title="Campaign reminders"
+          description="Abandoned-cart and replenishment reminders: each sent to Exstream on demand as it happens, or collected per time window and sent as one Exstream batch job."
+        >
+          <CampaignsCard campaigns={settings.campaigns} />
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection
           title="Statements"
           description="Period-close account statements for B2B customers: one per company account each month, produced as one Exstream batch. Needs a statements (or batch) service name in the connection and a rule for Statement period closed → Account statement."
         >
@@ -199,9 +208,14 @@ function ConnectionCard({ connection }: { connection: ReturnType<typeof useLoade
     onDemandService: connection?.serviceNames.onDemand ?? '',
     batchService: connection?.serviceNames.batch ?? '',
     statementsService: connection?.serviceNames.statements ?? '',
+    campaignsService: connection?.serviceNames.campaigns ?? '',
     defaultCommunicationId: connection?.defaultCommunicationId ?? '',
   });
-  const SERVICE_FIELDS: Partial<Record<keyof typeof values, string>> = { onDemandService: 'onDemand', batchService: 'batch', statementsService: 'statements' };
+  const SERVICE_FIELDS: Partial<Record<keyof typeof values, string>> = { onDemandService: 'onDemand', batchService: 'batch', statementsService: 'statements', campaignsService: 'campaigns' };
+  // Clearing the last batch service while reminders are batched is refused on `campaigns.batch`:
+  // shown on the campaign service field, where the merchant fixes it, not only in the banner.
+  const errorOf = (name: keyof typeof values) =>
+    issueFor(save.data, `connection.${SERVICE_FIELDS[name] ? `serviceNames.${SERVICE_FIELDS[name]}` : name}`) ?? (name === 'campaignsService' ? issueFor(save.data, 'campaigns.batch') : undefined);
   const field = (name: keyof typeof values, label: string, extra: Record<string, unknown> = {}) => (
     <TextField
       label={label}
@@ -209,7 +223,7 @@ function ConnectionCard({ connection }: { connection: ReturnType<typeof useLoade
       value={values[name]}
       onChange={(value) => setValues((v) => ({ ...v, [name]: value }))}
       autoComplete="off"
-      error={issueFor(save.data, `connection.${SERVICE_FIELDS[name] ? `serviceNames.${SERVICE_FIELDS[name]}` : name}`)}
+      error={errorOf(name)}
       {...extra}
     />
   );
@@ -238,6 +252,7 @@ function ConnectionCard({ connection }: { connection: ReturnType<typeof useLoade
           <FormLayout.Group>
             {field('batchService', 'Batch service name')}
             {field('statementsService', 'Statements service name', { helpText: 'Batch service for account statements; the batch service is used when blank.' })}
+            {field('campaignsService', 'Campaign batch service', { helpText: 'Batch service for batched campaign reminders; the batch service is used when blank.' })}
           </FormLayout.Group>
           {save.data && !save.data.ok ? <Banner tone="critical" title={save.data.message} /> : null}
           {test.data ? (
@@ -385,6 +400,49 @@ function TogglesCard({ dryRun, tagOnFailure }: { dryRun: boolean; tagOnFailure: 
           </Button>
         </FormLayout>
       </fetcher.Form>
+    </Card>
+  );
+}
+
+type CampaignSettingsView = ReturnType<typeof useLoaderData<typeof loader>>['settings']['campaigns'];
+
+/** The engine's longest window (MAX_CAMPAIGN_WINDOW_SECONDS): the engine is server-only, so it is repeated here to bound the input. */
+const MAX_CAMPAIGN_WINDOW_SECONDS = 86_400;
+
+function CampaignsCard({ campaigns }: { campaigns: CampaignSettingsView }) {
+  const save = useFetcher<ActionResult>();
+  useToast(save.data);
+  const [values, setValues] = useState({ batch: campaigns.batch, windowSeconds: String(campaigns.windowSeconds) });
+  return (
+    <Card>
+      <save.Form method="post">
+        <input type="hidden" name="intent" value="campaigns" />
+        {values.batch ? <input type="hidden" name="batch" value="on" /> : null}
+        <FormLayout>
+          <Checkbox
+            label="Send abandoned-cart and replenishment reminders in batches"
+            checked={values.batch}
+            onChange={(checked) => setValues((v) => ({ ...v, batch: checked }))}
+            error={issueFor(save.data, 'campaigns.batch')}
+          />
+          <TextField
+            label="Batch window (seconds)"
+            name="windowSeconds"
+            type="number"
+            min={1}
+            max={MAX_CAMPAIGN_WINDOW_SECONDS}
+            value={values.windowSeconds}
+            onChange={(value) => setValues((v) => ({ ...v, windowSeconds: value }))}
+            autoComplete="off"
+            helpText="The first reminder of a window waits this long for others, then all of them go to Exstream as one batch job. Needs a batch service: the campaign batch service of the connection, or its batch service."
+            error={issueFor(save.data, 'campaigns.windowSeconds')}
+          />
+          {save.data && !save.data.ok ? <Banner tone="critical" title={save.data.message} /> : null}
+          <Button submit variant="primary" loading={save.state !== 'idle'}>
+            Save campaign reminders
+          </Button>
+        </FormLayout>
+      </save.Form>
     </Card>
   );
 }
