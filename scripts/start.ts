@@ -210,6 +210,7 @@ async function main() {
   if (demo && urls.sidecar && urls.shopify && roles.has('worker')) {
     await replayDemoLifecycles(engine, urls, shopifyEnv.SHOPIFY_API_SECRET?.trim() || LOCAL_ENV_DEFAULTS.SHOPIFY_API_SECRET, dataDir);
     await runDemoStatements(engine, db, urls, dataDir);
+    await runDemoCampaign(engine, db, urls, dataDir);
   }
   logger.info('Running. Ctrl+C to stop.');
 }
@@ -413,7 +414,60 @@ async function runDemoStatements(engine: Engine, db: Database, urls: Record<stri
 }
 
 /**
- * The PDFs of the demo's statement batches, from the sandbox's batch record outputs (a sandbox
+ * Three carts abandoned on the demo Magento store, which batches its reminders (5 s window): they
+ * leave together as ONE Exstream batch job. Waits for the batch to settle and prints one row per
+ * reminder with the job and its PDF (from the sandbox's batch record outputs).
+ */
+async function runDemoCampaign(engine: Engine, db: Database, urls: Record<string, string>, dataDir: string) {
+  const store = (await engine.stores.find('magento', DEMO_MAGENTO_STORE_KEY))!;
+  const template = JSON.parse(await readFile(path.join(FIXTURES, 'magento', 'envelopes', '06-cart-abandoned.json'), 'utf8')) as {
+    id: string;
+    event: string;
+    store: { locale: string };
+    entity: { id: number; customer: { email: string; firstname: string; lastname: string } };
+  };
+  const shoppers = [
+    ['en_US', 'Ava', 'Clarke'],
+    ['fr_FR', 'Camille', 'Durand'],
+    ['de_DE', 'Jonas', 'Becker'],
+  ] as const;
+  const since = new Date();
+  // Cart ids of this run: a cart already reminded (an earlier `npm start`) is not reminded again.
+  const firstCart = Math.floor(since.getTime() / 1000) * 10;
+  for (const [index, [locale, firstname, lastname]] of shoppers.entries()) {
+    const envelope = structuredClone(template);
+    envelope.entity.id = firstCart + index;
+    envelope.id = `demo:cart.abandoned:${envelope.entity.id}`;
+    envelope.store.locale = locale;
+    envelope.entity.customer = { ...envelope.entity.customer, firstname, lastname, email: `${firstname}.${lastname}@example.com`.toLowerCase() };
+    await postMagentoEnvelope(urls.sidecar!, envelope);
+  }
+  const where = { storeId: store.id, documentType: 'abandoned_cart_reminder', createdAt: { gte: since } };
+  const deadline = Date.now() + 60_000;
+  let rows = await db.prisma.communication.findMany({ where, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+  while (Date.now() < deadline && (rows.length < shoppers.length || rows.some((r) => r.status === 'queued' || r.status === 'sending'))) {
+    await new Promise((r) => setTimeout(r, 500));
+    rows = await db.prisma.communication.findMany({ where, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+  }
+  const jobIds = [...new Set(rows.map((r) => r.exstreamJobId).filter((id): id is string => id !== null))];
+  const files = await sandboxRecordDocuments(urls.sandbox, path.join(dataDir, 'documents'), jobIds);
+  console.log('Abandoned-cart reminders of the Magento demo store, batched (one Exstream batch job per 5 s window):');
+  printTable(
+    ['customer', 'channel', 'status', 'template', 'Exstream batch job', 'document (PDF)'],
+    rows.map((row) => [
+      row.recipientMasked ?? '',
+      row.channel,
+      row.status + (row.lastError ? ` (${row.lastError})` : ''),
+      row.templateVersion ? `${row.exstreamCommunicationId ?? ''}@${row.templateVersion}` : '',
+      row.exstreamJobId ?? '—',
+      files.get(row.idempotencyKey) ?? '',
+    ]),
+  );
+  console.log(`${rows.length} reminder(s) in ${jobIds.length} batch job(s); the window and service are in the store's settings (campaigns)\n`);
+}
+
+/**
+ * The PDFs of the demo's batches (statements, campaign reminders), from the sandbox's batch record outputs (a sandbox
  * extension; a real Exstream delivers them through its own output channels): idempotency key →
  * file name under `<data>/documents`, which the sandbox writes on the first GET of a record. A
  * restarted sandbox no longer knows an earlier run's job (a re-run of the period only reconciles
@@ -451,7 +505,7 @@ async function sandboxRecordDocuments(sandboxUrl: string | undefined, documentsD
       }
     }
   } catch (error) {
-    console.log(`(statement PDFs not fetched from ${sandboxUrl}: ${error instanceof Error ? error.message : String(error)})`);
+    console.log(`(batch PDFs not fetched from ${sandboxUrl}: ${error instanceof Error ? error.message : String(error)})`);
   }
   return files;
 }

@@ -28,6 +28,11 @@ type Rule = {
 /** The batch service (Exstream HTTP channel) the demo's period-close statements go to. */
 export const DEMO_STATEMENTS_SERVICE = 'statements';
 
+/** The batch service the demo's abandoned-cart reminders go to, one batch job per window. */
+export const DEMO_CAMPAIGNS_SERVICE = 'campaign-reminders';
+/** Batched reminders with a short window, so `npm start` shows a batch leave within seconds. */
+const DEMO_CAMPAIGNS = { batch: true, windowSeconds: 5 };
+
 /** Account statements of the demo's B2B companies: one by email and one on paper per account. */
 const STATEMENT_RULES: Rule[] = [
   { eventKind: 'statement.period_closed', documentType: 'account_statement', brand: null, locale: null, channel: 'email', communicationId: 'demo-account_statement', templateVersion: '1', priority: 0 },
@@ -88,11 +93,12 @@ function demoRules(): Rule[] {
 
 /**
  * Registers the `npm start` demo store (`demo-magento` / `demo-magento-secret`) with an Exstream
- * connection to the sandbox (statements to the `statements` batch service) and a set of template
+ * connection to the sandbox (statements to the `statements` batch service, abandoned-cart reminders
+ * batched every 5 s to `campaign-reminders`) and a set of template
  * rules, statements of its B2B company accounts included. Idempotent: the connection is refreshed
  * on every run (the sandbox URL may change), the rules are only written when the store has none
  * (a store seeded before statements existed gets the statement rules added), and the statement
- * settings only while they are still the defaults, so what a user edited survives a restart.
+ * and campaign settings only while they are still the defaults, so what a user edited survives a restart.
  */
 export async function seedDemoMagentoStore(engine: Pick<Engine, 'stores' | 'settings'>, options: SeedDemoMagentoStoreOptions) {
   const store = await engine.stores.registerMagentoStore({
@@ -107,6 +113,7 @@ export async function seedDemoMagentoStore(engine: Pick<Engine, 'stores' | 'sett
   const current = await engine.settings.get({ id: store.id });
   const hasStatementRule = current.rules.some((rule) => rule.eventKind === 'statement.period_closed');
   const statementsUntouched = !current.statements.enabled && current.statements.paymentInstructions === null;
+  const campaignsUntouched = !current.campaigns.batch && current.campaigns.windowSeconds === 300;
   await engine.settings.update(
     { id: store.id },
     {
@@ -116,10 +123,15 @@ export async function seedDemoMagentoStore(engine: Pick<Engine, 'stores' | 'sett
         domain: options.domain ?? 'demo',
         clientId: options.clientId ?? 'sandbox',
         clientSecret: options.clientSecret ?? 'sandbox-secret',
-        serviceNames: { ...current.connection?.serviceNames, statements: current.connection?.serviceNames.statements ?? DEMO_STATEMENTS_SERVICE },
+        serviceNames: {
+          ...current.connection?.serviceNames,
+          statements: current.connection?.serviceNames.statements ?? DEMO_STATEMENTS_SERVICE,
+          campaigns: current.connection?.serviceNames.campaigns ?? DEMO_CAMPAIGNS_SERVICE,
+        },
       },
       ...(current.rules.length === 0 ? { rules: demoRules() } : hasStatementRule ? {} : { rules: [...current.rules, ...STATEMENT_RULES] }),
       ...(statementsUntouched ? { statements: DEMO_STATEMENTS } : {}),
+      ...(campaignsUntouched ? { campaigns: DEMO_CAMPAIGNS } : {}),
     },
   );
   return store;

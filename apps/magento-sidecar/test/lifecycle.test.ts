@@ -53,6 +53,12 @@ describe.each(testDatabaseTargets())('Magento lifecycle through the sidecar ($na
     expect(new Set(settings.rules.map((r) => r.locale))).toEqual(new Set(['en', 'fr', 'de', null]));
     expect(new Set(settings.rules.map((r) => r.channel))).toEqual(new Set(['email', 'print']));
     expect(settings.connection).toMatchObject({ baseUrl: stack.sandbox.url, domain: 'demo', clientId: 'sandbox', hasClientSecret: true });
+    // Abandoned-cart reminders batched, to their own batch service; a merchant's change survives a re-seed.
+    expect(settings.connection?.serviceNames).toMatchObject({ statements: 'statements', campaigns: 'campaign-reminders' });
+    expect(settings.campaigns).toEqual({ batch: true, windowSeconds: 5 });
+    await stack.engine.settings.update(second, { campaigns: { windowSeconds: 60 } });
+    await seedDemoMagentoStore(stack.engine, options);
+    expect((await stack.engine.settings.get(second)).campaigns).toEqual({ batch: true, windowSeconds: 60 });
     expect(await stack.engine.stores.signingSecret(DEMO_MAGENTO_STORE_KEY)).toBe(DEMO_MAGENTO_SECRET);
   });
 
