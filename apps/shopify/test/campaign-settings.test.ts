@@ -1,17 +1,9 @@
-import type { LoaderFunctionArgs } from '@remix-run/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_KEY, API_SECRET_KEY, APP_URL, RequestType, setUpValidRequest } from '@shopify/shopify-api/test-helpers';
 import { action as settingsAction, loader as settingsLoader } from '../app/routes/app.settings.tsx';
-import { SHOP, responseOf, startAppHarness, type AppHarness } from './helpers/app-harness.ts';
+import { SHOP, authed, form, run, startAppHarness, type AppHarness } from './helpers/app-harness.ts';
 import { startRemixRequestHandler } from './helpers/remix-request-handler.ts';
 
-const authed = (path: string, init?: RequestInit) =>
-  setUpValidRequest({ type: RequestType.Bearer, store: 'test-shop', apiKey: API_KEY, apiSecretKey: API_SECRET_KEY }, new Request(`${APP_URL}${path}`, init));
-const form = (fields: Record<string, string>) => ({ method: 'POST', body: new URLSearchParams(fields) });
-const run = async (fn: (args: LoaderFunctionArgs) => Promise<unknown>, request: Promise<Request>) => {
-  const req = await request;
-  return responseOf(() => fn({ request: req, params: {}, context: {} }));
-};
 const savedSettings = async () => (await (await run(settingsLoader, authed('/app/settings'))).json()).settings;
 const paths = (body: { issues: Array<{ path: string }> }) => body.issues.map((issue) => issue.path);
 

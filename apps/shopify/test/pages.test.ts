@@ -1,6 +1,5 @@
-import type { LoaderFunctionArgs } from '@remix-run/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_KEY, API_SECRET_KEY, APP_URL, RequestType, setUpValidRequest } from '@shopify/shopify-api/test-helpers';
+import { APP_URL } from '@shopify/shopify-api/test-helpers';
 import { isConnectError } from '@exstream-connect/core';
 import { action as commerceWebhook } from '../app/routes/webhooks.commerce.tsx';
 import { action as settingsAction, loader as settingsLoader } from '../app/routes/app.settings.tsx';
@@ -9,15 +8,8 @@ import { loader as csvExport } from '../app/routes/app.communications_.export.ts
 import { loader as dashboardLoader } from '../app/routes/app._index.tsx';
 import { loadEnv } from '../app/lib/load-env.server.ts';
 import { toCsv } from '../app/lib/to-csv.ts';
-import { SHOP, eventually, responseOf, shopifyFixture, startAppHarness, webhookRequest, type AppHarness } from './helpers/app-harness.ts';
+import { SHOP, authed, form, run, eventually, responseOf, shopifyFixture, startAppHarness, webhookRequest, type AppHarness } from './helpers/app-harness.ts';
 
-const authed = (path: string, init?: RequestInit) =>
-  setUpValidRequest({ type: RequestType.Bearer, store: 'test-shop', apiKey: API_KEY, apiSecretKey: API_SECRET_KEY }, new Request(`${APP_URL}${path}`, init));
-const form = (fields: Record<string, string>) => ({ method: 'POST', body: new URLSearchParams(fields) });
-const run = async (fn: (args: LoaderFunctionArgs) => Promise<unknown>, request: Promise<Request>) => {
-  const req = await request;
-  return responseOf(() => fn({ request: req, params: {}, context: {} }));
-};
 
 const FAILED_ORDER_ID = 5509990009001;
 

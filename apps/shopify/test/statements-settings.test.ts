@@ -1,4 +1,3 @@
-import type { LoaderFunctionArgs } from '@remix-run/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_KEY, API_SECRET_KEY, APP_URL, RequestType, setUpValidRequest } from '@shopify/shopify-api/test-helpers';
 import { action as commerceWebhook } from '../app/routes/webhooks.commerce.tsx';
@@ -6,16 +5,9 @@ import { action as settingsAction, loader as settingsLoader } from '../app/route
 import { loader as runsLoader } from '../app/routes/app.statement-runs.tsx';
 import { progressOfRun, type StatementRunRow } from '../app/lib/statement-run-progress.ts';
 import { DEMO_RULES } from '../src/seed-demo-shop.ts';
-import { SHOP, eventually, responseOf, shopifyFixture, startAppHarness, webhookRequest, type AppHarness } from './helpers/app-harness.ts';
+import { SHOP, authed, form, run, eventually, responseOf, shopifyFixture, startAppHarness, webhookRequest, type AppHarness } from './helpers/app-harness.ts';
 import { startRemixRequestHandler } from './helpers/remix-request-handler.ts';
 
-const authed = (path: string, init?: RequestInit) =>
-  setUpValidRequest({ type: RequestType.Bearer, store: 'test-shop', apiKey: API_KEY, apiSecretKey: API_SECRET_KEY }, new Request(`${APP_URL}${path}`, init));
-const form = (fields: Record<string, string>) => ({ method: 'POST', body: new URLSearchParams(fields) });
-const run = async (fn: (args: LoaderFunctionArgs) => Promise<unknown>, request: Promise<Request>) => {
-  const req = await request;
-  return responseOf(() => fn({ request: req, params: {}, context: {} }));
-};
 
 const STATEMENT_RULE = { eventKind: 'statement.period_closed', documentType: 'account_statement', channel: 'email', brand: null, locale: null, communicationId: 'account-statement', templateVersion: '1', priority: 0, enabled: true };
 /** Every field of the Statements section, as the page posts it. */

@@ -3,7 +3,7 @@ import { sqlExecutor, type SqlRunner } from '@exstream-connect/db';
 import { QUEUES, type EngineContext } from './engine-context.ts';
 import { sha256Hex } from './hashing.ts';
 import { batchMarker, recordBatchSubmitted } from './poll-batch-job.ts';
-import { rawSql } from './sql-records.ts';
+import { rawSql, type QuerySql } from './sql-records.ts';
 import type { TStoreSettingsJson } from './settings-schema.ts';
 
 /**
@@ -143,20 +143,15 @@ export async function runCampaignFlush(ctx: EngineContext, job: { id: string; re
 
 /** The claimed rows of a batch that never got a job id, failed with `message` (one timeline event each). */
 async function failUnsubmitted(ctx: EngineContext, storeId: string, marker: string, message: string): Promise<number> {
-  const moved = await rawSql(ctx.db.sql).$queryRawUnsafe<Array<{ id: string }>>(
-    `WITH moved AS (
-       UPDATE "Communication" SET status = 'failed', "lastError" = $3, "updatedAt" = ($4::timestamptz AT TIME ZONE 'UTC')
-       WHERE "storeId" = $1::uuid AND "documentRef" = $2 AND status = 'sending' AND "exstreamJobId" IS NULL
-       RETURNING id, "storeId"),
-     ev AS (
-       INSERT INTO "CommunicationEvent" ("storeId", "communicationId", status, source, detail, at)
-       SELECT "storeId", id, 'failed', 'campaign-batch', to_jsonb($3::text), ($4::timestamptz AT TIME ZONE 'UTC') FROM moved)
-     SELECT id::text AS id FROM moved`,
+  const moved = await moveRows(rawSql(ctx.db.sql), {
     storeId,
-    marker,
-    message,
-    ctx.clock().toISOString(),
-  );
+    to: 'failed',
+    set: `"lastError" = $3`,
+    where: `"documentRef" = $5 AND status = 'sending' AND "exstreamJobId" IS NULL`,
+    params: [marker],
+    detail: message,
+    at: ctx.clock(),
+  });
   return moved.length;
 }
 
@@ -178,41 +173,28 @@ async function batchServiceOf(ctx: EngineContext, storeId: string): Promise<stri
  * it is failed, with the reason, instead of being claimed.
  */
 async function claimWaitingRows(ctx: EngineContext, storeId: string, marker: string): Promise<number> {
-  const at = ctx.clock().toISOString();
+  const at = ctx.clock();
   return ctx.db.transaction(async (runner) => {
     const tx = rawSql(runner);
-    await tx.$queryRawUnsafe(
-      `WITH moved AS (
-         UPDATE "Communication" SET status = 'failed', "documentRef" = NULL, "lastError" = $3, "updatedAt" = ($4::timestamptz AT TIME ZONE 'UTC')
-         WHERE "storeId" = $1::uuid AND status = 'queued' AND "documentRef" = $2
-           AND ("documentData" IS NULL OR "documentData"->>'redacted' = 'true')
-         RETURNING id, "storeId")
-       INSERT INTO "CommunicationEvent" ("storeId", "communicationId", status, source, detail, at)
-       SELECT "storeId", id, 'failed', 'campaign-batch', to_jsonb($3::text), ($4::timestamptz AT TIME ZONE 'UTC') FROM moved`,
+    await moveRows(tx, {
       storeId,
-      CAMPAIGN_PENDING_REF,
-      'no document data to send (redacted before its campaign batch left)',
+      to: 'failed',
+      set: `"documentRef" = NULL, "lastError" = $3`,
+      where: `status = 'queued' AND "documentRef" = $5 AND ("documentData" IS NULL OR "documentData"->>'redacted' = 'true')`,
+      params: [CAMPAIGN_PENDING_REF],
+      detail: 'no document data to send (redacted before its campaign batch left)',
       at,
-    );
-    const claimed = await tx.$queryRawUnsafe<Array<{ id: string }>>(
-      `WITH moved AS (
-         UPDATE "Communication" SET status = 'sending', "documentRef" = $3, "updatedAt" = ($5::timestamptz AT TIME ZONE 'UTC')
-         WHERE id IN (
-           SELECT id FROM "Communication" WHERE "storeId" = $1::uuid AND status = 'queued' AND "documentRef" = $2
-           ORDER BY "createdAt", id LIMIT $4)
-         AND "storeId" = $1::uuid AND status = 'queued'
-         RETURNING id, "storeId"),
-       ev AS (
-         INSERT INTO "CommunicationEvent" ("storeId", "communicationId", status, source, detail, at)
-         SELECT "storeId", id, 'sending', 'campaign-batch', to_jsonb($6::text), ($5::timestamptz AT TIME ZONE 'UTC') FROM moved)
-       SELECT id::text AS id FROM moved`,
+    });
+    const claimed = await moveRows(tx, {
       storeId,
-      CAMPAIGN_PENDING_REF,
-      marker,
-      CAMPAIGN_BATCH_MAX_ROWS,
+      to: 'sending',
+      set: `"documentRef" = $6`,
+      where: `status = 'queued' AND id IN (
+        SELECT id FROM "Communication" WHERE "storeId" = $1::uuid AND status = 'queued' AND "documentRef" = $5 ORDER BY "createdAt", id LIMIT $7)`,
+      params: [CAMPAIGN_PENDING_REF, marker, CAMPAIGN_BATCH_MAX_ROWS],
+      detail: `in campaign batch ${marker.slice('batch:'.length)}`,
       at,
-      `in campaign batch ${marker.slice('batch:'.length)}`,
-    );
+    });
     return claimed.length;
   });
 }
@@ -255,33 +237,28 @@ async function* streamRows(ctx: EngineContext, storeId: string, marker: string, 
  * than none at all; the settings page refuses batching without a service, so this is rare.
  */
 async function releaseToOnDemand(ctx: EngineContext, storeId: string, marker: string = CAMPAIGN_PENDING_REF): Promise<number> {
-  const at = ctx.clock().toISOString();
+  const at = ctx.clock();
   const released = await ctx.db.transaction(async (runner) => {
     const tx = rawSql(runner);
-    const rows = await tx.$queryRawUnsafe<Array<{ id: string }>>(
-      `WITH moved AS (
-         UPDATE "Communication" SET status = 'queued', "documentRef" = NULL, "updatedAt" = ($3::timestamptz AT TIME ZONE 'UTC')
-         WHERE "storeId" = $1::uuid AND "documentRef" = $2 AND status IN ('queued', 'sending')
-         RETURNING id, "storeId"),
-       ev AS (
-         INSERT INTO "CommunicationEvent" ("storeId", "communicationId", status, source, detail, at)
-         SELECT "storeId", id, 'queued', 'campaign-batch', to_jsonb($4::text), ($3::timestamptz AT TIME ZONE 'UTC') FROM moved)
-       SELECT id::text AS id FROM moved`,
+    const ids = await moveRows(tx, {
       storeId,
-      marker,
+      to: 'queued',
+      set: `"documentRef" = NULL`,
+      where: `"documentRef" = $5 AND status IN ('queued', 'sending')`,
+      params: [marker],
+      detail: 'campaign batching is on but the connection names no batch service (campaigns or batch): sent on demand',
       at,
-      'campaign batching is on but the connection names no batch service (campaigns or batch): sent on demand',
-    );
-    if (rows.length > 0) {
+    });
+    if (ids.length > 0) {
       // reconcile: a row an earlier attempt claimed may have reached Exstream in a batch; the
       // delivery looks its own key up first, as after any uncertain attempt.
       await ctx.boss.insert(
         QUEUES.deliver,
-        rows.map((row) => ({ data: { storeId, communicationId: row.id, reconcile: marker !== CAMPAIGN_PENDING_REF } })),
+        ids.map((id) => ({ data: { storeId, communicationId: id, reconcile: marker !== CAMPAIGN_PENDING_REF } })),
         { db: sqlExecutor(runner) },
       );
     }
-    return rows.length;
+    return ids.length;
   });
   if (released > 0) {
     ctx.wake(QUEUES.deliver);
@@ -291,13 +268,40 @@ async function releaseToOnDemand(ctx: EngineContext, storeId: string, marker: st
 }
 
 /**
+ * Moves the store's rows matched by `where` to status `to` (plus the `set` assignments) and writes
+ * one `campaign-batch` timeline event per row, in one statement; returns the ids moved. `where` and
+ * `set` may use $1 = store id, $2 = status, $3 = detail, $4 = time, and `params` from $5 on.
+ */
+async function moveRows(
+  sql: QuerySql,
+  args: { storeId: string; to: 'queued' | 'sending' | 'failed'; set: string; where: string; params: unknown[]; detail: string; at: Date },
+): Promise<string[]> {
+  const rows = await sql.$queryRawUnsafe<Array<{ id: string }>>(
+    `WITH moved AS (
+       UPDATE "Communication" SET status = $2::text::"CommunicationStatus", "updatedAt" = ($4::timestamptz AT TIME ZONE 'UTC'), ${args.set}
+       WHERE "storeId" = $1::uuid AND ${args.where}
+       RETURNING id, "storeId"),
+     ev AS (
+       INSERT INTO "CommunicationEvent" ("storeId", "communicationId", status, source, detail, at)
+       SELECT "storeId", id, $2::text::"CommunicationStatus", 'campaign-batch', to_jsonb($3::text), ($4::timestamptz AT TIME ZONE 'UTC') FROM moved)
+     SELECT id::text AS id FROM moved`,
+    args.storeId,
+    args.to,
+    args.detail,
+    args.at.toISOString(),
+    ...args.params,
+  );
+  return rows.map((row) => row.id);
+}
+
+/**
  * Backstop of the sweeper: a store with campaign rows waiting longer than `olderThan` gets a flush
  * (a no-op when one is already waiting: the queue is stately). A flush lost with its job, or one
  * that missed a row committed while it claimed, is made up for here. Returns the stores nudged.
  */
 export async function requeueCampaignFlushes(ctx: EngineContext, olderThan: Date): Promise<number> {
-  const stores = await ctx.prisma.$queryRawUnsafe<Array<{ storeId: string; settings: unknown }>>(
-    `SELECT s.id::text AS "storeId", s.settings FROM "Store" s
+  const stores = await ctx.prisma.$queryRawUnsafe<Array<{ storeId: string }>>(
+    `SELECT s.id::text AS "storeId" FROM "Store" s
      WHERE s."uninstalledAt" IS NULL AND EXISTS (
        SELECT 1 FROM "Communication" c WHERE c."storeId" = s.id AND c.status = 'queued' AND c."documentRef" = $1 AND c."updatedAt" < ($2::timestamptz AT TIME ZONE 'UTC'))`,
     CAMPAIGN_PENDING_REF,

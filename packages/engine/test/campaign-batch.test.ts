@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseTargets } from '@exstream-connect/db/testing';
-import type { Sandbox } from '@exstream-connect/exstream-sandbox';
 import { createEngine, type StoreInfo } from '../src/index.ts';
-import { eventually, sandboxConnection, sandboxJobsFor, startHarness, type Harness } from './helpers/engine-harness.ts';
+import { eventually, sandboxBatchRecords, sandboxConnection, sandboxJobsFor, seededShuffle, startHarness, type Harness } from './helpers/engine-harness.ts';
 import { CAMPAIGN_RULES, shopifyAbandonedCheckout, shopifyOrder } from './helpers/shopify-fixtures.ts';
 
 type Row = {
@@ -16,17 +15,6 @@ type Row = {
   lastError: string | null;
   events: Array<{ status: string; source: string; detail: unknown }>;
 };
-
-/** The per-record summaries the sandbox kept for a batch job (its sandbox extension endpoint). */
-async function batchRecords(sandbox: Sandbox, jobId: string): Promise<Array<{ communicationId: string; sha256: string }>> {
-  const token = await fetch(sandbox.tokenUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'sandbox', client_secret: 'sandbox-secret' }),
-  }).then((r) => r.json() as Promise<{ access_token: string }>);
-  const response = await fetch(`${sandbox.url}/orchestration/api/v1/runtime/${sandbox.domain}/jobs/${jobId}/records?count=1000`, { headers: { authorization: `Bearer ${token.access_token}` } });
-  return ((await response.json()) as { data: Array<{ communicationId: string; sha256: string }> }).data;
-}
 
 const batchKeyOf = (row: Pick<Row, 'documentRef'>) => row.documentRef!.slice('batch:'.length);
 
@@ -106,7 +94,7 @@ for (const target of testDatabaseTargets()) {
       expect(h.sandbox.receivedByIdempotencyKey()[key]).toBe(1);
       const jobs = await sandboxJobsFor(h.sandbox, key);
       expect(jobs.map((j) => [j.id, j.status])).toEqual([[jobId, 'complete']]);
-      const records = await batchRecords(h.sandbox, jobId!);
+      const records = await sandboxBatchRecords(h.sandbox, jobId!);
       expect(records.map((r) => [r.communicationId, r.sha256]).sort()).toEqual(rows.map((r) => [r.id, r.dataSha256]).sort());
 
       // AND the order confirmation went on demand, as before
@@ -121,20 +109,14 @@ for (const target of testDatabaseTargets()) {
     it('reminders delivered three times in shuffled order are batched once; a later window gets its own batch', async () => {
       const { store, domain } = await newShop();
       const ids = [710_001, 710_002, 710_003, 710_004];
-      const deliveries = [...ids, ...ids, ...ids];
-      let seed = 7;
-      for (let i = deliveries.length - 1; i > 0; i--) {
-        seed = (seed * 1103515245 + 12345) % 2 ** 31;
-        const j = seed % (i + 1);
-        [deliveries[i], deliveries[j]] = [deliveries[j]!, deliveries[i]!];
-      }
+      const deliveries = seededShuffle([...ids, ...ids, ...ids], 7);
       const statuses = [];
       for (const id of deliveries) statuses.push((await abandon(domain, id)).status);
       expect(statuses.filter((s) => s === 'accepted')).toHaveLength(4);
       const first = await settled(store, 4);
       const firstJob = first[0]!.exstreamJobId!;
       expect(first.every((r) => r.exstreamJobId === firstJob)).toBe(true);
-      expect(await batchRecords(h.sandbox, firstJob)).toHaveLength(4);
+      expect(await sandboxBatchRecords(h.sandbox, firstJob)).toHaveLength(4);
 
       // WHEN two more are abandoned after that batch left
       await abandon(domain, 710_005);
@@ -144,7 +126,7 @@ for (const target of testDatabaseTargets()) {
       // THEN they go in a second batch of their own; the first one's rows are untouched
       expect(later).toHaveLength(2);
       expect(new Set(later.map((r) => r.exstreamJobId)).size).toBe(1);
-      expect(await batchRecords(h.sandbox, later[0]!.exstreamJobId!)).toHaveLength(2);
+      expect(await sandboxBatchRecords(h.sandbox, later[0]!.exstreamJobId!)).toHaveLength(2);
       expect(all.filter((r) => r.exstreamJobId === firstJob)).toHaveLength(4);
     });
 
@@ -171,7 +153,7 @@ for (const target of testDatabaseTargets()) {
       const [job] = await sandboxJobsFor(h.sandbox, key);
       expect(rows.every((r) => r.exstreamJobId === job!.id && r.documentRef === `batch:${key}`)).toBe(true);
       expect(h.sandbox.receivedByIdempotencyKey()[key]).toBe(1);
-      expect(await batchRecords(h.sandbox, job!.id)).toHaveLength(3);
+      expect(await sandboxBatchRecords(h.sandbox, job!.id)).toHaveLength(3);
     });
 
     it('a batch job that ends in error fails its reminders with the job message; retryFailed sends one on demand', async () => {
@@ -242,7 +224,7 @@ for (const target of testDatabaseTargets()) {
       expect(sent).toHaveLength(1);
       expect(failed).toHaveLength(1);
       expect(failed[0]!.lastError).toBe('no document data to send (redacted before its campaign batch left)');
-      expect(await batchRecords(h.sandbox, sent[0]!.exstreamJobId!)).toHaveLength(1);
+      expect(await sandboxBatchRecords(h.sandbox, sent[0]!.exstreamJobId!)).toHaveLength(1);
     });
   });
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseTargets } from '@exstream-connect/db/testing';
-import { eventually, sandboxConnection, startHarness, type Harness } from './helpers/engine-harness.ts';
+import { eventually, sandboxConnection, seededShuffle, startHarness, type Harness } from './helpers/engine-harness.ts';
 import { LIFECYCLE_DOCUMENTS, LIFECYCLE_RULES, lifecycle } from './helpers/shopify-fixtures.ts';
 
 for (const target of testDatabaseTargets()) {
@@ -51,14 +51,7 @@ for (const target of testDatabaseTargets()) {
     it('delivering every event three times in shuffled order produces no extra communication', async () => {
       const store = await shopWithRules('shuffle.myshopify.com');
       const steps = lifecycle(5501234567000);
-      const deliveries = [...steps, ...steps, ...steps];
-      // A deterministic shuffle (seeded) so a failure reproduces.
-      let seed = 42;
-      for (let i = deliveries.length - 1; i > 0; i--) {
-        seed = (seed * 1103515245 + 12345) % 2 ** 31;
-        const j = seed % (i + 1);
-        [deliveries[i], deliveries[j]] = [deliveries[j]!, deliveries[i]!];
-      }
+      const deliveries = seededShuffle([...steps, ...steps, ...steps], 42);
       const results: Array<{ status: string; inboundEventId: string }> = [];
       for (const step of deliveries) results.push(await h.engine.accept({ platform: 'shopify', storeKey: 'shuffle.myshopify.com', ...step }));
       expect(results.filter((r) => r.status === 'accepted')).toHaveLength(steps.length);

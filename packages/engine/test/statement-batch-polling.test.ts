@@ -2,21 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseTargets } from '@exstream-connect/db/testing';
 import { startSandbox, type Sandbox } from '@exstream-connect/exstream-sandbox';
 import { createEngine, type AccountStatementInput, type StoreInfo } from '../src/index.ts';
-import { eventually, sandboxConnection, startHarness, type Harness } from './helpers/engine-harness.ts';
+import { eventually, sandboxBatchRecords, sandboxConnection, startHarness, type Harness } from './helpers/engine-harness.ts';
 import { STATEMENT_RULE, statementAccounts } from './helpers/statement-fixtures.ts';
 
 type Row = { id: string; status: string; exstreamJobId: string | null; lastError: string | null; dataSha256: string | null; events: Array<{ status: string }> };
-
-/** The per-record summaries the sandbox kept for a batch job (its sandbox extension endpoint). */
-async function batchRecords(sandbox: Sandbox, jobId: string): Promise<Array<{ communicationId: string; sha256: string }>> {
-  const token = await fetch(sandbox.tokenUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'sandbox', client_secret: 'sandbox-secret' }),
-  }).then((r) => r.json() as Promise<{ access_token: string }>);
-  const response = await fetch(`${sandbox.url}/orchestration/api/v1/runtime/${sandbox.domain}/jobs/${jobId}/records?count=1000`, { headers: { authorization: `Bearer ${token.access_token}` } });
-  return ((await response.json()) as { data: Array<{ communicationId: string; sha256: string }> }).data;
-}
 
 /** Accounts that fail after `count`: the run dies mid-stream, before Exstream has the whole batch. */
 async function* accountsThenCrash(count: number, periodEnd: string): AsyncGenerator<AccountStatementInput> {
@@ -134,7 +123,7 @@ for (const target of testDatabaseTargets()) {
       const rows = await rowsOf(store);
       expect(rows).toHaveLength(10);
       expect(rows.every((r) => r.status === 'sent')).toBe(true);
-      const records = await batchRecords(h.sandbox, result.jobId!);
+      const records = await sandboxBatchRecords(h.sandbox, result.jobId!);
       expect(records.map((r) => [r.communicationId, r.sha256]).sort()).toEqual(rows.map((r) => [r.id, r.dataSha256]).sort());
     });
   });

@@ -7,7 +7,8 @@ import { createSecretBox, type Database } from '@exstream-connect/db';
 import { createTestDatabase, eventually as poll } from '@exstream-connect/db/testing';
 import { createEngine, type Engine } from '@exstream-connect/engine';
 import { startSandbox, type Sandbox } from '@exstream-connect/exstream-sandbox';
-import { API_KEY, API_SECRET_KEY, APP_URL, setUpValidSession } from '@shopify/shopify-api/test-helpers';
+import { API_KEY, API_SECRET_KEY, APP_URL, RequestType, setUpValidRequest, setUpValidSession } from '@shopify/shopify-api/test-helpers';
+import type { LoaderFunctionArgs } from '@remix-run/node';
 import { testConfig } from '@shopify/shopify-app-remix/test-helpers';
 import { LogSeverity } from '@shopify/shopify-api';
 import type { SessionStorage } from '@shopify/shopify-app-session-storage';
@@ -130,6 +131,17 @@ export async function startAppHarness(options: { worker?: boolean; env?: Record<
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../packages/core/test/fixtures/shopify');
 
 /** Core's recorded Shopify webhook bodies (packages/core/test/fixtures/shopify). */
+/** A request from the embedded admin (App Bridge's bearer session token) for the test shop. */
+export const authed = (path: string, init?: RequestInit) =>
+  setUpValidRequest({ type: RequestType.Bearer, store: 'test-shop', apiKey: API_KEY, apiSecretKey: API_SECRET_KEY }, new Request(`${APP_URL}${path}`, init));
+/** A form post, as the app's pages submit them. */
+export const form = (fields: Record<string, string>) => ({ method: 'POST', body: new URLSearchParams(fields) });
+/** Runs a route's loader or action on a request, answering its Response (thrown ones included). */
+export const run = async (fn: (args: LoaderFunctionArgs) => Promise<unknown>, request: Promise<Request>) => {
+  const req = await request;
+  return responseOf(() => fn({ request: req, params: {}, context: {} }));
+};
+
 export async function shopifyFixture(name: string): Promise<string> {
   return readFile(path.join(FIXTURES, `${name}.json`), 'utf8');
 }

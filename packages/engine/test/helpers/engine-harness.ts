@@ -103,5 +103,28 @@ export async function sandboxJobsFor(sandbox: Sandbox, key: string) {
   return client.findJobsByExternalId(key);
 }
 
+/** The per-record summaries the sandbox kept for a batch job (its sandbox extension endpoint). */
+export async function sandboxBatchRecords(sandbox: Sandbox, jobId: string): Promise<Array<{ communicationId: string; sha256: string }>> {
+  const token = await fetch(sandbox.tokenUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'sandbox', client_secret: 'sandbox-secret' }),
+  }).then((r) => r.json() as Promise<{ access_token: string }>);
+  const response = await fetch(`${sandbox.url}/orchestration/api/v1/runtime/${sandbox.domain}/jobs/${jobId}/records?count=1000`, { headers: { authorization: `Bearer ${token.access_token}` } });
+  return ((await response.json()) as { data: Array<{ communicationId: string; sha256: string }> }).data;
+}
+
+/** A deterministic shuffle (seeded), so a failing order reproduces. */
+export function seededShuffle<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  let state = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    const j = state % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
 /** Bounded polling; shared with the other packages' harnesses. */
 export { eventually } from '@exstream-connect/db/testing';
