@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_KEY, API_SECRET_KEY, APP_URL, RequestType, setUpValidRequest } from '@shopify/shopify-api/test-helpers';
 import { action as settingsAction, loader as settingsLoader } from '../app/routes/app.settings.tsx';
 import { SHOP, authed, form, run, startAppHarness, type AppHarness } from './helpers/app-harness.ts';
-import { startRemixRequestHandler } from './helpers/remix-request-handler.ts';
+import { renderAdminPage } from './helpers/remix-request-handler.ts';
 
 const savedSettings = async () => (await (await run(settingsLoader, authed('/app/settings'))).json()).settings;
 const paths = (body: { issues: Array<{ path: string }> }) => body.issues.map((issue) => issue.path);
@@ -74,26 +73,19 @@ describe('Settings: campaign reminders section', () => {
 
   it('GIVEN saved batched reminders WHEN the Settings document is rendered by Remix THEN the section shows them: box checked, the window, the service field', async () => {
     expect((await run(settingsAction, authed('/app/settings', form({ ...connectionForm, campaignsService: 'campaign-reminders' })))).status).toBe(200);
-    const app = await startRemixRequestHandler();
-    try {
-      const request = await setUpValidRequest({ type: RequestType.Admin, store: 'test-shop', apiKey: API_KEY, apiSecretKey: API_SECRET_KEY }, new Request(`${APP_URL}/app/settings`));
-      const response = await app.handle(request);
-      expect(response.status).toBe(200);
-      const html = await response.text();
-      for (const text of ['Campaign reminders', 'Send abandoned-cart and replenishment reminders in batches', 'Batch window (seconds)', 'Campaign batch service', 'Save campaign reminders']) {
-        expect(html).toContain(text);
-      }
-      // React renders attributes in prop order; match the inputs whatever the order.
-      const input = (name: string) => html.match(new RegExp(`<input[^>]*name="${name}"[^>]*>`))?.[0] ?? '';
-      expect(input('windowSeconds')).toMatch(/value="120"/);
-      expect(input('windowSeconds')).toMatch(/max="86400"/);
-      expect(input('campaignsService')).toMatch(/value="campaign-reminders"/);
-      expect(html).toMatch(/<input[^>]*type="hidden"[^>]*name="batch"[^>]*value="on"/);
-      // The section's checkbox: the last one before its label.
-      const beforeLabel = html.slice(0, html.indexOf('Send abandoned-cart and replenishment reminders in batches'));
-      expect([...beforeLabel.matchAll(/<input[^>]*type="checkbox"[^>]*>/g)].at(-1)?.[0]).toMatch(/checked=""/);
-    } finally {
-      await app.close();
+    const { status, html } = await renderAdminPage('/app/settings');
+    expect(status).toBe(200);
+    for (const text of ['Campaign reminders', 'Send abandoned-cart and replenishment reminders in batches', 'Batch window (seconds)', 'Campaign batch service', 'Save campaign reminders']) {
+      expect(html).toContain(text);
     }
+    // React renders attributes in prop order; match the inputs whatever the order.
+    const input = (name: string) => html.match(new RegExp(`<input[^>]*name="${name}"[^>]*>`))?.[0] ?? '';
+    expect(input('windowSeconds')).toMatch(/value="120"/);
+    expect(input('windowSeconds')).toMatch(/max="86400"/);
+    expect(input('campaignsService')).toMatch(/value="campaign-reminders"/);
+    expect(html).toMatch(/<input[^>]*type="hidden"[^>]*name="batch"[^>]*value="on"/);
+    // The section's checkbox: the last one before its label.
+    const beforeLabel = html.slice(0, html.indexOf('Send abandoned-cart and replenishment reminders in batches'));
+    expect([...beforeLabel.matchAll(/<input[^>]*type="checkbox"[^>]*>/g)].at(-1)?.[0]).toMatch(/checked=""/);
   });
 });

@@ -6,7 +6,7 @@ import { loader as runsLoader } from '../app/routes/app.statement-runs.tsx';
 import { progressOfRun, type StatementRunRow } from '../app/lib/statement-run-progress.ts';
 import { DEMO_RULES } from '../src/seed-demo-shop.ts';
 import { SHOP, authed, form, run, eventually, responseOf, shopifyFixture, startAppHarness, webhookRequest, type AppHarness } from './helpers/app-harness.ts';
-import { startRemixRequestHandler } from './helpers/remix-request-handler.ts';
+import { renderAdminPage } from './helpers/remix-request-handler.ts';
 
 
 const STATEMENT_RULE = { eventKind: 'statement.period_closed', documentType: 'account_statement', channel: 'email', brand: null, locale: null, communicationId: 'account-statement', templateVersion: '1', priority: 0, enabled: true };
@@ -144,19 +144,12 @@ describe('Settings: statements section and statement runs', () => {
   });
 
   it('GIVEN a finished run WHEN the Settings document is rendered by Remix THEN the Statements section and the run with its full progress bar are on the page', async () => {
-    const app = await startRemixRequestHandler();
-    try {
-      const request = await setUpValidRequest({ type: RequestType.Admin, store: 'test-shop', apiKey: API_KEY, apiSecretKey: API_SECRET_KEY }, new Request(`${APP_URL}/app/settings`));
-      const response = await app.handle(request);
-      expect(response.status).toBe(200);
-      const html = await response.text();
-      for (const text of ['Send period-close statements', 'Payment instructions', 'Pay online URL', 'IBAN', 'DE89370400440532013000', 'Run now for last period', 'Started here', '1 statement sent']) {
-        expect(html).toContain(text);
-      }
-      expect(html).toMatch(/<progress[^>]*value="100"/);
-    } finally {
-      await app.close();
+    const { status, html } = await renderAdminPage('/app/settings');
+    expect(status).toBe(200);
+    for (const text of ['Send period-close statements', 'Payment instructions', 'Pay online URL', 'IBAN', 'DE89370400440532013000', 'Run now for last period', 'Started here', '1 statement sent']) {
+      expect(html).toContain(text);
     }
+    expect(html).toMatch(/<progress[^>]*value="100"/);
   });
 
   it('GIVEN another shop WHEN it polls statement runs THEN it sees none of this shop\'s runs', async () => {

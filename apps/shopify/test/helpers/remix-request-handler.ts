@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequestHandler, type ServerBuild } from '@remix-run/node';
+import { API_KEY, API_SECRET_KEY, APP_URL, RequestType, setUpValidRequest } from '@shopify/shopify-api/test-helpers';
 import { createServer, type ViteDevServer } from 'vite';
 
 const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -31,5 +32,20 @@ export async function startRemixRequestHandler(): Promise<RemixRequestHandler> {
   } catch (error) {
     await vite.close();
     throw error;
+  }
+}
+
+/**
+ * One admin page of the test shop as the embedded admin loads it (an App Bridge admin request),
+ * rendered by the real Remix handler: its status and HTML.
+ */
+export async function renderAdminPage(pagePath: string): Promise<{ status: number; html: string }> {
+  const app = await startRemixRequestHandler();
+  try {
+    const request = await setUpValidRequest({ type: RequestType.Admin, store: 'test-shop', apiKey: API_KEY, apiSecretKey: API_SECRET_KEY }, new Request(`${APP_URL}${pagePath}`));
+    const response = await app.handle(request);
+    return { status: response.status, html: await response.text() };
+  } finally {
+    await app.close();
   }
 }
