@@ -6,6 +6,7 @@ import {
   inspectPayload,
   mapMagentoEvent,
   mapShopifyWebhook,
+  ZCommerceEvent,
   type FieldIssue,
   type TCommerceEvent,
 } from '@exstream-connect/core';
@@ -85,37 +86,86 @@ export async function acceptEvent(ctx: EngineContext, raw: TAcceptInput): Promis
     }
     throw error;
   }
-  const events = mapped.events;
+  return recordInbound(ctx, {
+    storeId: store.id,
+    platform: input.platform,
+    eventId: input.eventId,
+    topic: input.topic,
+    dedupeKey,
+    mapped,
+    ...(input.platform === 'shopify' ? { raw: input.payload } : {}),
+    receivedAt: input.receivedAt ?? ctx.clock(),
+  });
+}
+
+/**
+ * An event the engine itself derives from what the store sent (a replenishment now due), stored
+ * and processed exactly like a platform event: the same ledger, dedupe by `topic:eventId`, planning
+ * and history. Its topic starts with `engine/`, so it never collides with a platform topic.
+ */
+export async function acceptEngineEvent(
+  ctx: EngineContext,
+  store: { id: string; platform: 'shopify' | 'magento' },
+  input: { topic: `engine/${string}`; eventId: string; event: TCommerceEvent },
+): Promise<AcceptResult> {
+  const parsed = ZCommerceEvent.safeParse(input.event);
+  if (!parsed.success) throw new ConnectError('VALIDATION_FAILED', 'Invalid engine event', { issues: zodIssues(parsed.error) });
+  return recordInbound(ctx, {
+    storeId: store.id,
+    platform: store.platform,
+    eventId: input.eventId,
+    topic: input.topic,
+    dedupeKey: `${input.topic}:${input.eventId}`,
+    mapped: { events: [parsed.data], ignored: null },
+    receivedAt: ctx.clock(),
+  });
+}
+
+/** Stores an inbound event and enqueues its processing (one group-committed transaction); a repeat of its dedupe key answers the first one. */
+async function recordInbound(
+  ctx: EngineContext,
+  input: {
+    storeId: string;
+    platform: 'shopify' | 'magento';
+    eventId: string;
+    topic: string;
+    dedupeKey: string;
+    mapped: { events: TCommerceEvent[]; ignored: string | null };
+    raw?: unknown;
+    receivedAt: Date;
+  },
+): Promise<AcceptResult> {
+  const { events, ignored } = input.mapped;
   const eventKinds = events.map((event) => event.kind);
   const id = randomUUID();
   const result: StoredResult = { inboundEventId: id, eventKinds };
   const first = events[0];
-  const payload: StoredInbound = { events, ignored: mapped.ignored, ...(input.platform === 'shopify' ? { raw: input.payload } : {}) };
+  const payload: StoredInbound = { events, ignored, ...(input.raw !== undefined ? { raw: input.raw } : {}) };
   const now = ctx.clock().toISOString();
 
   // Hot path: group-committed with other events arriving at the same moment (see inbound-writer);
   // the row and its processing job commit in one transaction.
   const created = await ctx.inboundWriter.write({
     id,
-    storeId: store.id,
+    storeId: input.storeId,
     platform: input.platform,
     eventId: input.eventId,
-    dedupeKey,
+    dedupeKey: input.dedupeKey,
     businessKey: events.length > 0 ? events.map(businessKeyFor).join('\n') : null,
     topic: input.topic,
     kind: first?.kind ?? null,
     orderRef: first?.orderRef ?? null,
-    receivedAt: (input.receivedAt ?? ctx.clock()).toISOString(),
+    receivedAt: input.receivedAt.toISOString(),
     payload,
     // Nothing to do for an ignored topic: record it as processed so history explains it.
     state: events.length > 0 ? 'received' : 'processed',
     processedAt: events.length > 0 ? null : now,
-    lastError: events.length > 0 ? null : mapped.ignored,
+    lastError: events.length > 0 ? null : ignored,
     result,
     enqueue: events.length > 0,
   });
   if (!created) {
-    const winner = await findExisting(ctx, store.id, dedupeKey);
+    const winner = await findExisting(ctx, input.storeId, input.dedupeKey);
     if (winner) return winner;
     throw new ConnectError('INTERNAL', 'Inbound event vanished after a duplicate insert');
   }

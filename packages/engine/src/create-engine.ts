@@ -25,6 +25,7 @@ import { listRejectedEvents, type TListRejectedFilter } from './list-rejected-ev
 import { processInboundBatch } from './process-inbound-event.ts';
 import { pollBatchJob, type BatchPollJob } from './poll-batch-job.ts';
 import { runCampaignFlush, type CampaignFlushJob } from './flush-campaign-batch.ts';
+import { DEFAULT_REPLENISHMENT_CRON, replenishmentWorkerQueue, scanReplenishments, type ReplenishmentScanReport } from './replenishment-scheduler.ts';
 import { resendCommunication, retryFailedCommunication } from './resend-communication.ts';
 import { startWorkerLoop, type WorkerLoop } from './run-worker.ts';
 import { getSettings, updateSettings } from './settings.ts';
@@ -174,6 +175,7 @@ export async function createEngine(options: CreateEngineOptions) {
               return 'done';
             },
           },
+          replenishmentWorkerQueue(ctx),
           ...statements.workerQueues,
         ],
         { pollIntervalMs: options.pollIntervalMs ?? 500 },
@@ -181,6 +183,7 @@ export async function createEngine(options: CreateEngineOptions) {
       // Lost deliveries (a worker died on the last attempt, a job vanished) and pg-boss's dead letters.
       stopRecovery = startRecoveryTimer(ctx);
       await statements.schedule();
+      await boss.schedule(QUEUES.replenishmentTick, options.replenishment?.cron ?? DEFAULT_REPLENISHMENT_CRON, {}, { tz: 'UTC' });
     },
 
     /** Stops the worker (finishing jobs in hand) and the queue. The database stays open: its owner closes it. */
@@ -300,6 +303,13 @@ export async function createEngine(options: CreateEngineOptions) {
     compliance: createComplianceApi(ctx),
     preview: (store: StoreRef, input: { topic: string; payload: unknown }) => previewEvent(ctx, store, input),
     runStatements: (store: StoreRef, input: RunStatementsOptions) => runStatements(ctx, store, input),
+    /**
+     * Replenishment reminders (see replenishment-scheduler.ts): what the hourly tick runs, for every
+     * enabled store or one (`storeId`), at `now` (default: the engine's clock).
+     */
+    replenishment: {
+      scan: (options: { now?: Date; storeId?: string } = {}): Promise<ReplenishmentScanReport> => scanReplenishments(ctx, options),
+    },
     /** Period-close statements: the scheduler's claims, manual runs of a period, and the runs' states. */
     statements: statements.api,
   };

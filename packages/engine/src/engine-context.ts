@@ -65,6 +65,8 @@ export const QUEUES = {
   batchPoll: 'engine-batch-poll',
   /** One store's batched campaign reminders of a window, streamed into one batch job (flush-campaign-batch.ts). */
   campaignFlush: 'engine-campaign-flush',
+  /** Cron (pg-boss schedule): turns the replenishments now due into `replenishment.due` events (replenishment-scheduler.ts). */
+  replenishmentTick: 'engine-replenishment-tick',
 } as const;
 
 /** The queues of period-close statements (created by ensureStatementQueues). */

@@ -33,8 +33,9 @@ export { statementAccountsFromEvents } from './statement-accounts-from-events.ts
 export type { StatementPeriod, CloseDay } from './statement-period.ts';
 export type { StatementsOptions, StatementClaim, StatementRun } from './statement-scheduler.ts';
 export type { StatementRunProgress, StatementRunStatus } from './statement-run-progress.ts';
-export { ZCampaignSettings, ZStatementSettings, ZPaymentInstructionsInput } from './settings-schema.ts';
-export type { TCampaignSettings, TStatementSettings } from './settings-schema.ts';
+export { ZCampaignSettings, ZReplenishmentSettings, ZStatementSettings, ZPaymentInstructionsInput } from './settings-schema.ts';
+export type { TCampaignSettings, TReplenishmentSettings, TStatementSettings } from './settings-schema.ts';
+export type { ReplenishmentScanReport } from './replenishment-scheduler.ts';
 export { idempotencyKeyFor, storeIdOfIdempotencyKey } from './hashing.ts';
 export type { RecoveryReport } from './recover-lost-deliveries.ts';
 export { createEngineFromConfig, ZEngineConfig } from './create-engine-from-config.ts';

@@ -59,6 +59,7 @@ export function engineQueueOptions(delivery: DeliveryRetry) {
       name: QUEUES.campaignFlush,
       options: { policy: 'stately', retryLimit: 8, retryDelay: 10, retryBackoff: true, retryDelayMax: 600, expireInSeconds: CAMPAIGN_FLUSH_EXPIRE_SECONDS, ...liveness },
     },
+    { name: QUEUES.replenishmentTick, options: { retryLimit: 2, retryDelay: 60, expireInSeconds: DEFAULT_EXPIRE_SECONDS, ...liveness } },
     {
       name: QUEUES.writeBack,
       options: { retryLimit: 5, retryDelay: 5, retryBackoff: true, retryDelayMax: 600, deadLetter: QUEUES.writeBackDead, expireInSeconds: DEFAULT_EXPIRE_SECONDS, ...liveness },

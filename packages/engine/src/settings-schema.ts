@@ -128,6 +128,29 @@ export const ZCampaignSettings = z.object({
 });
 export type TCampaignSettings = z.infer<typeof ZCampaignSettings>;
 
+/** One replenishment interval: lines whose SKU starts with `skuPrefix` are due again `days` after the order. */
+export const ZReplenishmentInterval = z.object({
+  skuPrefix: z.string().trim().min(1).max(100),
+  days: z.number().int().min(1).max(730),
+});
+
+const replenishmentFields = {
+  /** Off by default: a reminder to reorder is marketing, which the merchant opts into. */
+  enabled: z.boolean(),
+  /** Longest prefix wins for a line; a line no interval matches is never reminded. */
+  intervals: z
+    .array(ZReplenishmentInterval)
+    .max(50)
+    .refine((intervals) => new Set(intervals.map((i) => i.skuPrefix)).size === intervals.length, 'each SKU prefix may appear once'),
+};
+
+/** Replenishment reminders computed from the store's own orders (replenishment-scheduler.ts). */
+export const ZReplenishmentSettings = z.object({
+  enabled: replenishmentFields.enabled.default(false),
+  intervals: replenishmentFields.intervals.default([]),
+});
+export type TReplenishmentSettings = z.infer<typeof ZReplenishmentSettings>;
+
 /** What lives in Store.settings (JSON). */
 export const ZStoreSettingsJson = z.object({
   defaultChannel: ZChannelName.default('email'),
@@ -135,6 +158,7 @@ export const ZStoreSettingsJson = z.object({
   archive: ZArchiveSettings.default({ storeDocumentData: true }),
   statements: ZStatementSettings.default(ZStatementSettings.parse({})),
   campaigns: ZCampaignSettings.default(ZCampaignSettings.parse({})),
+  replenishment: ZReplenishmentSettings.default(ZReplenishmentSettings.parse({})),
 });
 export type TStoreSettingsJson = z.infer<typeof ZStoreSettingsJson>;
 
@@ -165,6 +189,7 @@ export const ZSettingsUpdate = z
     archive: ZArchiveSettings.partial().optional(),
     statements: ZStatementSettingsPatch.optional(),
     campaigns: z.object(campaignFields).partial().strict().optional(),
+    replenishment: z.object(replenishmentFields).partial().strict().optional(),
   })
   .strict();
 export type TSettingsUpdate = z.infer<typeof ZSettingsUpdate>;
@@ -191,4 +216,5 @@ export type SettingsView = {
   archive: z.infer<typeof ZArchiveSettings>;
   statements: TStatementSettings;
   campaigns: TCampaignSettings;
+  replenishment: TReplenishmentSettings;
 };

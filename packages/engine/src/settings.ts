@@ -49,6 +49,7 @@ export async function getSettings(ctx: EngineContext, ref: StoreRef): Promise<Se
     archive: json.archive,
     statements: json.statements,
     campaigns: json.campaigns,
+    replenishment: json.replenishment,
   };
 }
 
@@ -70,6 +71,7 @@ export async function updateSettings(ctx: EngineContext, ref: StoreRef, input: u
     archive: { ...json.archive, ...update.archive },
     statements: { ...json.statements, ...update.statements },
     campaigns: { ...json.campaigns, ...update.campaigns },
+    replenishment: { ...json.replenishment, ...update.replenishment },
   };
   // Batched reminders need somewhere to go: refused here, rather than reminders failing later.
   // Removing the connection stays possible: without one nothing is sent at all.

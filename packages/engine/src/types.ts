@@ -127,4 +127,6 @@ export type EngineOptions = {
   batchPolling?: { intervalMs?: number; timeoutMs?: number };
   /** Period-close statements: the apps' account sources per platform, the scheduler's cron. */
   statements?: StatementsOptions;
+  /** Replenishment reminders: the pg-boss cron (UTC) of the check; default hourly (`7 * * * *`). */
+  replenishment?: { cron?: string };
 };
