@@ -287,4 +287,50 @@ describe('Local mode in a real browser (headless Chromium)', () => {
     expect(pageErrors).toEqual([]);
     await page.close();
   });
+
+  browserIt('GIVEN Settings WHEN replenishment reminders are ticked and an interval row is added, filled and saved THEN a bad day count shows on its row; AFTER a valid one the toast shows and the values persist after a reload', async () => {
+    const store = (await engine.stores.find('shopify', DEMO_SHOP))!;
+    expect((await engine.settings.get(store)).replenishment).toEqual({ enabled: false, intervals: [] });
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${app.url}/app/settings`);
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+    const remind = page.getByLabel('Remind customers to reorder');
+    const rows = page.getByTestId('replenishment-row');
+    await expect(remind.isChecked()).resolves.toBe(false);
+    await expect(rows.count()).resolves.toBe(0);
+
+    await remind.check();
+    await page.getByRole('button', { name: 'Add interval' }).click();
+    await rows.last().getByLabel('SKU prefix').fill('VIT-');
+    const days = rows.last().getByLabel('Days after the order');
+    await days.fill('0');
+    // A row left blank is dropped, not posted: the engine's row indices stay the editor's.
+    await page.getByRole('button', { name: 'Add interval' }).click();
+    await page.getByRole('button', { name: 'Save replenishment reminders' }).click();
+    await page.getByRole('status').filter({ hasText: 'Invalid settings' }).waitFor({ timeout: 15_000 });
+    await expect(rows.count()).resolves.toBe(1);
+    // The engine's issue on replenishment.intervals.0.days, under that row's field.
+    await expect(days.getAttribute('aria-invalid')).resolves.toBe('true');
+    expect((await engine.settings.get(store)).replenishment).toEqual({ enabled: false, intervals: [] });
+
+    await days.fill('30');
+    await page.getByRole('button', { name: 'Save replenishment reminders' }).click();
+    await page.getByRole('status').filter({ hasText: 'Replenishment reminder settings saved' }).waitFor({ timeout: 15_000 });
+    await expect(days.getAttribute('aria-invalid')).resolves.not.toBe('true');
+    expect((await engine.settings.get(store)).replenishment).toEqual({ enabled: true, intervals: [{ skuPrefix: 'VIT-', days: 30 }] });
+
+    await page.reload();
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+    await expect(remind.isChecked()).resolves.toBe(true);
+    await expect(rows.count()).resolves.toBe(1);
+    await expect(rows.first().getByLabel('SKU prefix').inputValue()).resolves.toBe('VIT-');
+    await expect(rows.first().getByLabel('Days after the order').inputValue()).resolves.toBe('30');
+    await remind.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'shopify-replenishment.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
 });

@@ -8,14 +8,19 @@ namespace ExstreamConnect\Connector\Model\Settings;
  * Turns the admin settings form (flat strings) into the sidecar's PUT /v1/settings body:
  * typed values, empty strings as null, the Exstream client secret only when the merchant typed a
  * new one (it is write-only: omitted keeps the stored secret). Values the sidecar must judge
- * (a close day of 31, due days "abc") are passed on as typed: its 400 names the field. The one
- * exception is the campaign batch window (see campaigns()).
+ * (a close day of 31, due days "abc") are passed on as typed: its 400 names the field. The
+ * exceptions are the campaign batch window (see campaigns()) and the replenishment rows (see
+ * replenishment()).
  */
 class SettingsFormMapper
 {
     public const CHANNELS = ['email', 'print', 'web', 'sms', 'archive'];
     /** The engine's longest campaign batch window (MAX_CAMPAIGN_WINDOW_SECONDS): a reminder waits at most a day. */
     public const MAX_CAMPAIGN_WINDOW_SECONDS = 86400;
+    /** The engine's range for a replenishment interval (ZReplenishmentInterval.days): up to two years. */
+    public const MAX_REPLENISHMENT_DAYS = 730;
+    /** The engine's longest replenishment interval list: the form offers no blank row beyond it. */
+    public const MAX_REPLENISHMENT_INTERVALS = 50;
     /** Connection form field => the sidecar's serviceNames key. It replaces them all: each one is a form field. */
     private const SERVICE_FIELDS = [
         'serviceOnDemand' => 'onDemand', 'serviceBatch' => 'batch', 'serviceStatements' => 'statements',
@@ -28,7 +33,7 @@ class SettingsFormMapper
     /**
      * @param array<string, mixed> $post the request's POST parameters
      * @return array<string, mixed>
-     * @throws InvalidSettingsFormException when the campaign batch window is not a whole number in range
+     * @throws InvalidSettingsFormException when the campaign batch window or a replenishment row is invalid
      */
     public function toUpdate(array $post): array
     {
@@ -53,10 +58,93 @@ class SettingsFormMapper
         if (isset($post['statements']) && is_array($post['statements'])) {
             $update['statements'] = $this->statements($post['statements']);
         }
-        if (isset($post['campaigns']) && is_array($post['campaigns'])) {
-            $update['campaigns'] = $this->campaigns($post['campaigns']);
+        // A section missing from the form (an older sidecar's page hides it) is not sent: that sidecar's
+        // strict schema would refuse the whole save. Both sections are checked before either refusal
+        // is raised, so one save shows every field to fix.
+        $issues = [];
+        $checked = [
+            'campaigns' => fn (array $form): array => $this->campaigns($form),
+            'replenishment' => fn (array $form): array => $this->replenishment($form),
+        ];
+        foreach ($checked as $section => $map) {
+            if (!isset($post[$section]) || !is_array($post[$section])) {
+                continue;
+            }
+            try {
+                $update[$section] = $map($post[$section]);
+            } catch (InvalidSettingsFormException $e) {
+                $issues = array_merge($issues, $e->getIssues());
+            }
+        }
+        if ($issues !== []) {
+            throw new InvalidSettingsFormException($issues);
         }
         return $update;
+    }
+
+    /**
+     * The Replenishment reminders section. The form always shows a few blank rows, so a blank row
+     * means "nothing here" and is dropped; the list sent replaces the stored one. The day count is
+     * checked here, like the campaign window: the engine's refusal would name neither the prefix nor
+     * the range. A row with days but no prefix is refused rather than dropped: what the merchant
+     * typed would otherwise vanish without a word. Issue paths index the rows
+     * sent, as the sidecar's do. Duplicate prefixes are left to the sidecar: it compares them after
+     * its own trimming, and its issue names the list.
+     *
+     * @param array<string, mixed> $form
+     * @return array{enabled: bool, intervals: array<int, array{skuPrefix: string, days: int}>}
+     */
+    private function replenishment(array $form): array
+    {
+        $field = static function (array $row, string $key): string {
+            $value = $row[$key] ?? '';
+            return is_scalar($value) ? trim((string) $value) : '';
+        };
+        $range = (string) __('a whole number of days from 1 to %1', self::MAX_REPLENISHMENT_DAYS);
+        $intervals = [];
+        $issues = [];
+        $rows = isset($form['intervals']) && is_array($form['intervals']) ? $form['intervals'] : [];
+        foreach ($rows as $row) {
+            if (!is_array($row)) {
+                continue;
+            }
+            $prefix = $field($row, 'skuPrefix');
+            $days = $field($row, 'days');
+            if ($prefix === '' && $days === '') {
+                continue;
+            }
+            $path = 'replenishment.intervals.' . count($intervals);
+            $shownPrefix = mb_substr($prefix, 0, 100);
+            if ($prefix === '') {
+                $issues[] = [
+                    'path' => $path . '.skuPrefix',
+                    'message' => (string) __(
+                        'SKU prefix is required in the row whose days after the order are "%1" (empty the row to remove it)',
+                        mb_substr($days, 0, 40)
+                    ),
+                ];
+            } elseif ($days === '') {
+                $issues[] = [
+                    'path' => $path . '.days',
+                    'message' => (string) __('Days after the order for SKU prefix "%1" is required: %2', $shownPrefix, $range),
+                ];
+            } elseif (preg_match('/^\d{1,9}$/', $days) !== 1 || (int) $days < 1 || (int) $days > self::MAX_REPLENISHMENT_DAYS) {
+                $issues[] = [
+                    'path' => $path . '.days',
+                    'message' => (string) __(
+                        'Days after the order for SKU prefix "%1" must be %2, not "%3"',
+                        $shownPrefix,
+                        $range,
+                        mb_substr($days, 0, 40)
+                    ),
+                ];
+            }
+            $intervals[] = ['skuPrefix' => $prefix, 'days' => (int) $days];
+        }
+        if ($issues !== []) {
+            throw new InvalidSettingsFormException($issues);
+        }
+        return ['enabled' => !empty($form['enabled']), 'intervals' => $intervals];
     }
 
     /**

@@ -78,6 +78,28 @@ export function campaignsFromForm(form: FormData) {
   return { campaigns: { batch: form.get('batch') === 'on', windowSeconds: whole(blank(form.get('windowSeconds')) ?? null) } };
 }
 
+/** A day count from JSON: a whole number as typed is a number; anything else (text, "", null) goes as is for the engine to name. */
+const days = (value: unknown): unknown => (typeof value === 'string' ? whole(blank(value) ?? null) : value);
+
+/**
+ * The Replenishment reminders form → `{ replenishment }` for engine.settings.update. The page posts
+ * its interval rows as one JSON field (`intervals`, the whole list: the engine replaces it) with the
+ * day counts as typed, so a count that is not a number reaches the engine, which names its row.
+ */
+export function replenishmentFromForm(form: FormData) {
+  const raw = form.get('intervals');
+  const parsed = z.array(z.record(z.string(), z.unknown())).safeParse(typeof raw === 'string' ? safeJson(raw) : null);
+  if (!parsed.success) {
+    throw validationError([{ path: 'replenishment.intervals', message: 'Expected a JSON array of intervals such as [{"skuPrefix":"VIT-","days":30}]' }], 'replenishment settings');
+  }
+  return {
+    replenishment: {
+      enabled: form.get('enabled') === 'on',
+      intervals: parsed.data.map((interval) => ({ skuPrefix: interval.skuPrefix, days: days(interval.days) })),
+    },
+  };
+}
+
 /** The rules editor posts its rows as one JSON field; the engine validates each rule's fields. */
 export function rulesFromForm(form: FormData) {
   const raw = form.get('rules');

@@ -11,6 +11,7 @@ import {
   Card,
   Checkbox,
   FormLayout,
+  InlineError,
   InlineStack,
   Layout,
   Page,
@@ -23,7 +24,7 @@ import { CHANNELS, COMMERCE_EVENT_KINDS, DOCUMENT_TYPES } from '@exstream-connec
 import { requireAdmin } from '../lib/require-admin.server.ts';
 import { asConnectError } from '../lib/error-response.server.ts';
 import { readForm } from '../lib/read-form.server.ts';
-import { campaignsFromForm, connectionFromForm, previewSampleFromForm, rulesFromForm, statementsFromForm, togglesFromForm } from '../lib/settings-form.server.ts';
+import { campaignsFromForm, connectionFromForm, previewSampleFromForm, replenishmentFromForm, rulesFromForm, statementsFromForm, togglesFromForm } from '../lib/settings-form.server.ts';
 import { expectedAccountsOf, progressOfRun, toRunRows, type StatementRunRow } from '../lib/statement-run-progress.ts';
 import type { loader as runsLoader } from './app.statement-runs.tsx';
 import type { SettingsView } from '@exstream-connect/engine';
@@ -51,7 +52,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 // Every case of the action's switch below (named in the answer to an unknown or missing intent).
-const SETTINGS_INTENTS = ['connection', 'test-connection', 'rules', 'toggles', 'campaigns', 'statements', 'run-statements', 'preview'];
+const SETTINGS_INTENTS = ['connection', 'test-connection', 'rules', 'toggles', 'campaigns', 'replenishment', 'statements', 'run-statements', 'preview'];
 
 export async function action({ request }: ActionFunctionArgs) {
   const { store } = await requireAdmin(request);
@@ -79,6 +80,9 @@ export async function action({ request }: ActionFunctionArgs) {
       case 'campaigns':
         await engine.settings.update(store, campaignsFromForm(form));
         return json<ActionResult>({ intent, ok: true, message: 'Campaign reminder settings saved' });
+      case 'replenishment':
+        await engine.settings.update(store, replenishmentFromForm(form));
+        return json<ActionResult>({ intent, ok: true, message: 'Replenishment reminder settings saved' });
       case 'statements':
         await engine.settings.update(store, statementsFromForm(form));
         return json<ActionResult>({ intent, ok: true, message: 'Statement settings saved' });
@@ -179,6 +183,12 @@ export default function Settings() {
           description="Abandoned-cart and replenishment reminders: each sent to Exstream on demand as it happens, or collected per time window and sent as one Exstream batch job."
         >
           <CampaignsCard campaigns={settings.campaigns} />
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection
+          title="Replenishment reminders"
+          description="Reminders to reorder, computed from the store's own orders: a line whose SKU starts with an interval's prefix is due again that many days after its order (the longest matching prefix wins). Customers who reordered one of those SKUs since, or who gave no marketing consent, are not reminded."
+        >
+          <ReplenishmentCard replenishment={settings.replenishment} />
         </Layout.AnnotatedSection>
         <Layout.AnnotatedSection
           title="Statements"
@@ -441,6 +451,101 @@ function CampaignsCard({ campaigns }: { campaigns: CampaignSettingsView }) {
           <Button submit variant="primary" loading={save.state !== 'idle'}>
             Save campaign reminders
           </Button>
+        </FormLayout>
+      </save.Form>
+    </Card>
+  );
+}
+
+type ReplenishmentSettingsView = ReturnType<typeof useLoaderData<typeof loader>>['settings']['replenishment'];
+
+/** The engine's bounds (settings-schema.ts, server-only): repeated here to bound the inputs. */
+const MAX_REPLENISHMENT_INTERVALS = 50;
+const MAX_REPLENISHMENT_DAYS = 730;
+
+/** A row as typed: the day count stays text until the action, so whatever was typed reaches the engine. */
+type IntervalRow = { key: string; skuPrefix: string; days: string };
+const intervalRow = (skuPrefix = '', days = ''): IntervalRow => ({ key: `i${nextKey++}`, skuPrefix, days });
+const isBlankRow = (row: IntervalRow) => row.skuPrefix.trim() === '' && row.days.trim() === '';
+
+function ReplenishmentCard({ replenishment }: { replenishment: ReplenishmentSettingsView }) {
+  const save = useFetcher<ActionResult>();
+  useToast(save.data);
+  const [enabled, setEnabled] = useState(replenishment.enabled);
+  const [rows, setRows] = useState<IntervalRow[]>(() => replenishment.intervals.map((i) => intervalRow(i.skuPrefix, String(i.days))));
+  const update = (key: string, patch: Partial<IntervalRow>) => setRows((all) => all.map((row) => (row.key === key ? { ...row, ...patch } : row)));
+  const posted = rows.filter((row) => !isBlankRow(row));
+  // The engine names rows by their index in the list posted: blank rows leave the editor on submit
+  // too, so those indices are the editor's.
+  const rowError = (index: number, name: string) => issueFor(save.data, `replenishment.intervals.${index}.${name}`);
+  const listError = save.data && !save.data.ok ? save.data.issues.find((issue) => issue.path === 'replenishment.intervals')?.message : undefined;
+  const full = rows.length >= MAX_REPLENISHMENT_INTERVALS;
+  return (
+    <Card>
+      {/* noValidate: the browser would block a day count out of 1–730 with its own bubble; the engine's
+          answer names the row and shows under its field, like every other refusal on this page. */}
+      <save.Form method="post" noValidate onSubmit={() => setRows(posted)}>
+        <input type="hidden" name="intent" value="replenishment" />
+        {enabled ? <input type="hidden" name="enabled" value="on" /> : null}
+        <input type="hidden" name="intervals" value={JSON.stringify(posted.map(({ skuPrefix, days }) => ({ skuPrefix, days })))} />
+        <FormLayout>
+          <Checkbox
+            label="Remind customers to reorder"
+            helpText={`Requires a template rule for replenishment reminders: each reminder uses the store's rule for "replenishment.due" (Replenishment reminder document). Batched when campaign reminders are.`}
+            checked={enabled}
+            onChange={setEnabled}
+            error={issueFor(save.data, 'replenishment.enabled')}
+          />
+          {rows.length === 0 ? (
+            <Text as="p" tone="subdued">
+              No intervals yet: no order line is reminded. Add one per product family, e.g. SKU prefix VIT- due again after 30 days.
+            </Text>
+          ) : null}
+          {rows.map((row, index) => (
+            <div key={row.key} data-testid="replenishment-row">
+              <FormLayout.Group condensed>
+                <TextField
+                  label="SKU prefix"
+                  value={row.skuPrefix}
+                  placeholder="VIT-"
+                  maxLength={100}
+                  autoComplete="off"
+                  onChange={(value) => update(row.key, { skuPrefix: value })}
+                  error={rowError(index, 'skuPrefix')}
+                />
+                <TextField
+                  label="Days after the order"
+                  type="number"
+                  min={1}
+                  max={MAX_REPLENISHMENT_DAYS}
+                  value={row.days}
+                  autoComplete="off"
+                  onChange={(value) => update(row.key, { days: value })}
+                  error={rowError(index, 'days')}
+                  connectedRight={
+                    <Button tone="critical" accessibilityLabel={`Remove interval ${index + 1}`} onClick={() => setRows((all) => all.filter((r) => r.key !== row.key))}>
+                      Remove
+                    </Button>
+                  }
+                />
+              </FormLayout.Group>
+            </div>
+          ))}
+          {listError ? <InlineError message={listError} fieldID="replenishment-intervals" /> : null}
+          {save.data && !save.data.ok ? <Banner tone="critical" title={save.data.message} /> : null}
+          <InlineStack gap="200" blockAlign="center">
+            <Button disabled={full} onClick={() => setRows((all) => [...all, intervalRow()])}>
+              Add interval
+            </Button>
+            {full ? (
+              <Text as="span" tone="subdued">
+                At most {MAX_REPLENISHMENT_INTERVALS} intervals.
+              </Text>
+            ) : null}
+            <Button submit variant="primary" loading={save.state !== 'idle'}>
+              Save replenishment reminders
+            </Button>
+          </InlineStack>
         </FormLayout>
       </save.Form>
     </Card>

@@ -14,15 +14,15 @@ use Magento\Backend\Block\Template\Context;
 /**
  * The template-rules page: loads GET /v1/settings from the chosen sidecar store and renders the
  * Exstream connection (secret write-only), the defaults, one editable row per rule, the
- * period-close statements section, the campaign reminders section and the store's statement runs
- * (GET /v1/statements/runs).
+ * period-close statements section, the campaign and replenishment reminders sections and the
+ * store's statement runs (GET /v1/statements/runs).
  */
 class Form extends Template
 {
     public const EVENT_KINDS = [
         'order.placed', 'order.invoiced', 'order.paid', 'fulfillment.created', 'fulfillment.updated',
         'shipment.delayed', 'order.backordered', 'order.cancelled', 'refund.created', 'credit_memo.created',
-        'cart.abandoned', 'statement.period_closed',
+        'cart.abandoned', 'replenishment.due', 'statement.period_closed',
     ];
     public const DOCUMENT_TYPES = [
         'order_confirmation', 'invoice', 'packing_slip', 'shipping_notice', 'delivery_notice', 'delay_notice',
@@ -38,6 +38,11 @@ class Form extends Template
     /** The sidecar's defaults, for a field its campaigns section leaves out. */
     public const CAMPAIGN_DEFAULTS = ['batch' => false, 'windowSeconds' => 300];
     public const MAX_CAMPAIGN_WINDOW_SECONDS = SettingsFormMapper::MAX_CAMPAIGN_WINDOW_SECONDS;
+    /** The sidecar's defaults, for a field its replenishment section leaves out. */
+    public const REPLENISHMENT_DEFAULTS = ['enabled' => false, 'intervals' => []];
+    public const MAX_REPLENISHMENT_DAYS = SettingsFormMapper::MAX_REPLENISHMENT_DAYS;
+    /** Empty interval rows under the saved ones: new intervals are typed in without JavaScript. */
+    public const BLANK_INTERVAL_ROWS = 3;
     public const STATEMENT_ACCOUNTS = [
         'company' => 'Companies (Adobe Commerce B2B orders placed for a company)',
         'billing_company' => 'Customers whose billing address names a company',
@@ -142,6 +147,38 @@ class Form extends Template
             return null;
         }
         return $settings['campaigns'] + self::CAMPAIGN_DEFAULTS;
+    }
+
+    /**
+     * Null when the sidecar sends no replenishment section, for the reason given at
+     * getCampaignSettings().
+     *
+     * @return array{enabled: mixed, intervals: array<int, array<string, mixed>>}|null
+     */
+    public function getReplenishmentSettings(): ?array
+    {
+        $settings = $this->getSettings();
+        if (!isset($settings['replenishment']) || !is_array($settings['replenishment'])) {
+            return null;
+        }
+        $replenishment = $settings['replenishment'] + self::REPLENISHMENT_DEFAULTS;
+        $replenishment['intervals'] = is_array($replenishment['intervals'])
+            ? array_values(array_filter($replenishment['intervals'], 'is_array'))
+            : [];
+        return $replenishment;
+    }
+
+    /**
+     * The interval table's rows: the saved intervals, then blank rows, but never more rows than the
+     * sidecar keeps (filling them all in would be refused).
+     *
+     * @return array<int, array<string, mixed>>
+     */
+    public function getReplenishmentRows(): array
+    {
+        $intervals = $this->getReplenishmentSettings()['intervals'] ?? [];
+        $blank = max(0, min(self::BLANK_INTERVAL_ROWS, SettingsFormMapper::MAX_REPLENISHMENT_INTERVALS - count($intervals)));
+        return array_merge($intervals, array_fill(0, $blank, ['skuPrefix' => '', 'days' => '']));
     }
 
     /** @return array<string, mixed> the payment instructions fields ('' when not set) */

@@ -269,6 +269,119 @@ class AdminBlocksTest extends TestCase
         );
     }
 
+    public function testSettingsFormShowsTheReplenishmentSectionWithTheSavedIntervalsAndBlankRows(): void
+    {
+        $html = $this->settingsForm([
+            'rules' => [],
+            'campaigns' => ['batch' => false, 'windowSeconds' => 300],
+            'replenishment' => ['enabled' => true, 'intervals' => [
+                ['skuPrefix' => 'COF-', 'days' => 30],
+                ['skuPrefix' => 'COF-"DECAF', 'days' => 45],
+            ]],
+        ])->toHtml();
+
+        self::assertStringContainsString('<fieldset class="admin__fieldset exstream-connect-replenishment">', $html);
+        self::assertLessThan(
+            strpos($html, 'exstream-connect-replenishment"'),
+            strpos($html, 'exstream-connect-campaigns"'),
+            'after Campaign reminders'
+        );
+        self::assertStringContainsString('Replenishment reminders', $html);
+        self::assertStringContainsString('name="replenishment[enabled]" value="1" checked="checked"', $html);
+        self::assertStringContainsString('Remind customers to reorder', $html);
+        self::assertStringContainsString('Days after the order (1–730)', $html);
+        $row = static fn (int $i, string $prefix, string $days): string => '/name="replenishment\[intervals\]\[' . $i
+            . '\]\[skuPrefix\]"\s+value="' . preg_quote($prefix, '/') . '"\/>.*?'
+            . 'type="number" min="1" max="730" step="1" name="replenishment\[intervals\]\[' . $i . '\]\[days\]"\s+value="'
+            . preg_quote($days, '/') . '"\/>/s';
+        self::assertMatchesRegularExpression($row(0, 'COF-', '30'), $html);
+        self::assertMatchesRegularExpression($row(1, 'COF-&quot;DECAF', '45'), $html);
+        foreach ([2, 3, 4] as $blank) {
+            self::assertMatchesRegularExpression($row($blank, '', ''), $html, 'three blank rows to add intervals');
+        }
+        self::assertStringNotContainsString('replenishment[intervals][5]', $html);
+        self::assertSame(5, substr_count($html, 'class="exstream-connect-replenishment-interval"'));
+        $notes = [
+            'An order line whose SKU starts with a prefix is due again that many days after its order',
+            'when several prefixes match, the longest wins',
+            'template rule for replenishment.due',
+            'is not sent when the customer has reordered one of those SKUs',
+        ];
+        foreach ($notes as $note) {
+            self::assertStringContainsString($note, $html);
+        }
+        self::assertStringContainsString(
+            '<option value="replenishment.due">',
+            $html,
+            'the rule the reminders use can be created on this page'
+        );
+
+        $off = $this->settingsForm(['rules' => [], 'replenishment' => ['enabled' => false, 'intervals' => []]])->toHtml();
+        self::assertStringContainsString('name="replenishment[enabled]" value="1"/>', $off, 'not ticked when off');
+        self::assertSame(3, substr_count($off, 'class="exstream-connect-replenishment-interval"'));
+    }
+
+    public function testTheIntervalTableNeverOffersMoreRowsThanTheSidecarKeeps(): void
+    {
+        $intervals = [];
+        for ($i = 0; $i < 49; $i++) {
+            $intervals[] = ['skuPrefix' => 'SKU' . $i, 'days' => 30];
+        }
+        $form = $this->settingsForm(['rules' => [], 'replenishment' => ['enabled' => true, 'intervals' => $intervals]]);
+        self::assertCount(50, $form->getReplenishmentRows());
+        self::assertSame(['skuPrefix' => '', 'days' => ''], $form->getReplenishmentRows()[49]);
+
+        $intervals[] = ['skuPrefix' => 'SKU49', 'days' => 30];
+        $full = $this->settingsForm(['rules' => [], 'replenishment' => ['enabled' => true, 'intervals' => $intervals]]);
+        self::assertSame($intervals, $full->getReplenishmentRows());
+    }
+
+    public function testReplenishmentSettingsSurviveAnUnchangedSaveOfTheRenderedForm(): void
+    {
+        $mapper = new SettingsFormMapper();
+        $rule = ['id' => 'r7', 'eventKind' => 'replenishment.due', 'documentType' => 'replenishment_reminder', 'channel' => 'email',
+            'fallbackChannels' => [], 'templateVersion' => '1', 'priority' => 0, 'enabled' => true];
+        $saved = [
+            ['enabled' => true, 'intervals' => [['skuPrefix' => 'COF-', 'days' => 30], ['skuPrefix' => 'COF-DECAF', 'days' => 730]]],
+            ['enabled' => false, 'intervals' => [['skuPrefix' => 'TEA', 'days' => 1]]],
+            ['enabled' => true, 'intervals' => []],
+        ];
+        foreach ($saved as $replenishment) {
+            $post = $this->submitUnchanged($this->settingsForm([
+                'rules' => [$rule],
+                'campaigns' => ['batch' => true, 'windowSeconds' => 600],
+                'replenishment' => $replenishment,
+            ])->toHtml());
+            $update = $mapper->toUpdate($post);
+
+            self::assertSame($replenishment, $update['replenishment']);
+            self::assertSame(['batch' => true, 'windowSeconds' => 600], $update['campaigns']);
+            self::assertSame('replenishment.due', $update['rules'][0]['eventKind'], 'a saved reminder rule keeps its event');
+
+            // The first blank row, filled in, adds an interval at the end of the list.
+            $added = count($replenishment['intervals']);
+            $post['replenishment']['intervals'][$added] = ['skuPrefix' => 'FILTER', 'days' => '90'];
+            self::assertSame(
+                array_merge($replenishment['intervals'], [['skuPrefix' => 'FILTER', 'days' => 90]]),
+                $mapper->toUpdate($post)['replenishment']['intervals']
+            );
+        }
+    }
+
+    public function testAnOlderSidecarWithoutReplenishmentSettingsGetsNoReplenishmentSection(): void
+    {
+        $html = $this->settingsForm([
+            'rules' => [],
+            'campaigns' => ['batch' => true, 'windowSeconds' => 900],
+        ])->toHtml();
+
+        self::assertStringNotContainsString('name="replenishment[', $html);
+        self::assertStringContainsString('This sidecar has no replenishment reminder settings yet', $html);
+        $update = (new SettingsFormMapper())->toUpdate($this->submitUnchanged($html));
+        self::assertArrayNotHasKey('replenishment', $update, 'its strict settings schema would refuse the whole save');
+        self::assertSame(['batch' => true, 'windowSeconds' => 900], $update['campaigns'], 'the campaigns section is still saved');
+    }
+
     public function testSettingsFormShowsTheLoadErrorInsteadOfAnEmptyForm(): void
     {
         $stores = $this->createMock(StoreManagerInterface::class);

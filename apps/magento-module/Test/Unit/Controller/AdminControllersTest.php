@@ -18,6 +18,7 @@ use ExstreamConnect\Connector\Model\SidecarClient;
 use ExstreamConnect\Connector\Model\SidecarException;
 use ExstreamConnect\Connector\Test\Unit\Support\AdminDoubles;
 use ExstreamConnect\Connector\Test\Unit\Support\FakeScopeConfig;
+use ExstreamConnect\Connector\Test\Unit\Support\MessageCollector;
 use Magento\Store\Model\Store;
 use Magento\Store\Model\StoreManagerInterface;
 use Magento\Store\Model\Website;
@@ -104,26 +105,15 @@ class AdminControllersTest extends TestCase
 
     public function testSettingsSaveSendsThePutAndShowsFieldErrors(): void
     {
-        $client = $this->createMock(SidecarClient::class);
-        $client->expects(self::once())->method('putSettings')
-            ->with(self::anything(), self::callback(static fn (array $update): bool => $update['rules'][0]['eventKind'] === 'order.placed'))
-            ->willThrowException(new SidecarException('Sidecar answered HTTP 400: Invalid settings', 400, 'VALIDATION_FAILED', [
-                ['path' => 'rules.0.channel', 'message' => 'Invalid option'],
-            ]));
+        $sent = [];
+        $client = $this->refusingSidecar([['path' => 'rules.0.channel', 'message' => 'Invalid option']], $sent);
         $messages = AdminDoubles::messages();
-        $controller = new Save(
-            AdminDoubles::actionContext([
-                'form_key' => AdminDoubles::FORM_KEY,
-                'store_key' => 'demo-magento',
-                'rules' => [['eventKind' => 'order.placed', 'documentType' => 'order_confirmation', 'channel' => 'fax', 'enabled' => '1']],
-            ], $messages),
-            new RemoteStores($this->storeManager(), new Config($this->scope)),
-            $client,
-            new SettingsFormMapper()
-        );
 
-        $redirect = $controller->execute();
+        $redirect = $this->submitSettings([
+            'rules' => [['eventKind' => 'order.placed', 'documentType' => 'order_confirmation', 'channel' => 'fax', 'enabled' => '1']],
+        ], $client, $messages);
 
+        self::assertSame('order.placed', $sent['rules'][0]['eventKind']);
         self::assertSame(['exstreamconnect/settings/index', ['store_key' => 'demo-magento']], $redirect->stubTarget());
         self::assertContains(['error', 'rules.0.channel: Invalid option'], $messages->messages);
     }
@@ -131,26 +121,14 @@ class AdminControllersTest extends TestCase
     public function testSettingsSaveSendsTheStatementsSectionAndShowsItsFieldErrors(): void
     {
         $sent = [];
-        $client = $this->createMock(SidecarClient::class);
-        $client->expects(self::once())->method('putSettings')
-            ->willReturnCallback(static function (Connection $connection, array $update) use (&$sent): array {
-                $sent = $update;
-                throw new SidecarException('Sidecar answered HTTP 400: Invalid settings', 400, 'VALIDATION_FAILED', [
-                    ['path' => 'statements.paymentInstructions.payUrl', 'message' => 'Invalid URL'],
-                ]);
-            });
+        $client = $this->refusingSidecar([
+            ['path' => 'statements.paymentInstructions.payUrl', 'message' => 'Invalid URL'],
+        ], $sent);
         $messages = AdminDoubles::messages();
-        (new Save(
-            AdminDoubles::actionContext([
-                'form_key' => AdminDoubles::FORM_KEY,
-                'store_key' => 'demo-magento',
-                'statements' => ['enabled' => '1', 'closeDay' => 'last', 'dueDays' => '30', 'accounts' => 'company',
-                    'paymentInstructions' => 'Pay by transfer.', 'payUrl' => 'ftp://pay.example.com'],
-            ], $messages),
-            new RemoteStores($this->storeManager(), new Config($this->scope)),
-            $client,
-            new SettingsFormMapper()
-        ))->execute();
+        $this->submitSettings([
+            'statements' => ['enabled' => '1', 'closeDay' => 'last', 'dueDays' => '30', 'accounts' => 'company',
+                'paymentInstructions' => 'Pay by transfer.', 'payUrl' => 'ftp://pay.example.com'],
+        ], $client, $messages);
 
         self::assertSame(
             ['enabled' => true, 'closeDay' => 'last', 'dueDays' => 30, 'accounts' => 'company'],
@@ -163,29 +141,16 @@ class AdminControllersTest extends TestCase
     public function testSettingsSaveSendsTheCampaignsSectionAndShowsTheMissingBatchServiceError(): void
     {
         $sent = [];
-        $client = $this->createMock(SidecarClient::class);
-        $client->expects(self::once())->method('putSettings')
-            ->willReturnCallback(static function (Connection $connection, array $update) use (&$sent): array {
-                $sent = $update;
-                // The engine's refusal, as the sidecar's 400 carries it.
-                throw new SidecarException('Sidecar answered HTTP 400: Invalid settings', 400, 'VALIDATION_FAILED', [[
-                    'path' => 'campaigns.batch',
-                    'message' => 'batched reminders need a batch service: set connection.serviceNames.campaigns (or .batch) first',
-                ]]);
-            });
+        $client = $this->refusingSidecar([[
+            'path' => 'campaigns.batch',
+            'message' => 'batched reminders need a batch service: set connection.serviceNames.campaigns (or .batch) first',
+        ]], $sent);
         $messages = AdminDoubles::messages();
-        (new Save(
-            AdminDoubles::actionContext([
-                'form_key' => AdminDoubles::FORM_KEY,
-                'store_key' => 'demo-magento',
-                'connection' => ['baseUrl' => 'https://exstream.example.com', 'serviceOnDemand' => 'OrderDocs',
-                    'serviceBatch' => '', 'serviceCampaigns' => ''],
-                'campaigns' => ['batch' => '1', 'windowSeconds' => '600'],
-            ], $messages),
-            new RemoteStores($this->storeManager(), new Config($this->scope)),
-            $client,
-            new SettingsFormMapper()
-        ))->execute();
+        $this->submitSettings([
+            'connection' => ['baseUrl' => 'https://exstream.example.com', 'serviceOnDemand' => 'OrderDocs',
+                'serviceBatch' => '', 'serviceCampaigns' => ''],
+            'campaigns' => ['batch' => '1', 'windowSeconds' => '600'],
+        ], $client, $messages);
 
         self::assertSame(['batch' => true, 'windowSeconds' => 600], $sent['campaigns']);
         self::assertSame(['onDemand' => 'OrderDocs'], $sent['connection']['serviceNames']);
@@ -200,17 +165,10 @@ class AdminControllersTest extends TestCase
         $client = $this->createMock(SidecarClient::class);
         $client->expects(self::never())->method('putSettings');
         $messages = AdminDoubles::messages();
-        $redirect = (new Save(
-            AdminDoubles::actionContext([
-                'form_key' => AdminDoubles::FORM_KEY,
-                'store_key' => 'demo-magento',
-                'rules' => [['eventKind' => 'order.placed', 'documentType' => 'order_confirmation', 'enabled' => '1']],
-                'campaigns' => ['batch' => '1', 'windowSeconds' => '90000'],
-            ], $messages),
-            new RemoteStores($this->storeManager(), new Config($this->scope)),
-            $client,
-            new SettingsFormMapper()
-        ))->execute();
+        $redirect = $this->submitSettings([
+            'rules' => [['eventKind' => 'order.placed', 'documentType' => 'order_confirmation', 'enabled' => '1']],
+            'campaigns' => ['batch' => '1', 'windowSeconds' => '90000'],
+        ], $client, $messages);
 
         self::assertSame(['exstreamconnect/settings/index', ['store_key' => 'demo-magento']], $redirect->stubTarget());
         self::assertSame([
@@ -218,6 +176,91 @@ class AdminControllersTest extends TestCase
             ['error', 'campaigns.windowSeconds: Batch window (seconds) must be a whole number of seconds from 1 to 86400 (one day), '
                 . 'not "90000"'],
         ], $messages->messages);
+    }
+
+    public function testSettingsSaveSendsTheReplenishmentSectionAndShowsTheDuplicatePrefixError(): void
+    {
+        $sent = [];
+        $client = $this->refusingSidecar([
+            ['path' => 'replenishment.intervals', 'message' => 'each SKU prefix may appear once'],
+        ], $sent);
+        $messages = AdminDoubles::messages();
+        $redirect = $this->submitSettings([
+            'campaigns' => ['windowSeconds' => '300'],
+            'replenishment' => ['enabled' => '1', 'intervals' => [
+                ['skuPrefix' => 'COF-', 'days' => '30'],
+                ['skuPrefix' => 'COF-', 'days' => '60'],
+                ['skuPrefix' => '', 'days' => ''],
+                ['skuPrefix' => '', 'days' => ''],
+            ]],
+        ], $client, $messages);
+
+        self::assertSame(
+            ['enabled' => true, 'intervals' => [['skuPrefix' => 'COF-', 'days' => 30], ['skuPrefix' => 'COF-', 'days' => 60]]],
+            $sent['replenishment']
+        );
+        self::assertSame(['batch' => false, 'windowSeconds' => 300], $sent['campaigns']);
+        self::assertSame(['exstreamconnect/settings/index', ['store_key' => 'demo-magento']], $redirect->stubTarget());
+        self::assertSame([
+            ['error', 'The sidecar did not save the settings: Sidecar answered HTTP 400: Invalid settings'],
+            ['error', 'replenishment.intervals: each SKU prefix may appear once'],
+        ], $messages->messages);
+    }
+
+    public function testSettingsSaveRefusesABadReplenishmentRowWithoutCallingTheSidecar(): void
+    {
+        $client = $this->createMock(SidecarClient::class);
+        $client->expects(self::never())->method('putSettings');
+        $messages = AdminDoubles::messages();
+        $this->submitSettings([
+            'replenishment' => ['enabled' => '1', 'intervals' => [
+                ['skuPrefix' => '', 'days' => ''],
+                ['skuPrefix' => 'COF-', 'days' => '1000'],
+                ['skuPrefix' => '', 'days' => '14'],
+            ]],
+        ], $client, $messages);
+
+        self::assertSame([
+            ['error', 'The settings were not sent to the sidecar: a field is invalid.'],
+            ['error', 'replenishment.intervals.0.days: Days after the order for SKU prefix "COF-" must be a whole number of days '
+                . 'from 1 to 730, not "1000"'],
+            ['error', 'replenishment.intervals.1.skuPrefix: SKU prefix is required in the row whose days after the order are "14" '
+                . '(empty the row to remove it)'],
+        ], $messages->messages);
+    }
+
+    /**
+     * A sidecar that keeps the update it was sent (in $sent) and refuses it with these field issues,
+     * as its 400 carries the engine's.
+     *
+     * @param array<int, array{path: string, message: string}> $issues
+     * @param array<string, mixed>|null $sent
+     */
+    private function refusingSidecar(array $issues, ?array &$sent): SidecarClient
+    {
+        $client = $this->createMock(SidecarClient::class);
+        $client->expects(self::once())->method('putSettings')
+            ->willReturnCallback(static function (Connection $connection, array $update) use (&$sent, $issues): array {
+                $sent = $update;
+                throw new SidecarException('Sidecar answered HTTP 400: Invalid settings', 400, 'VALIDATION_FAILED', $issues);
+            });
+        return $client;
+    }
+
+    /**
+     * Posts the settings form of the demo store (with a valid form key) to the Save controller.
+     *
+     * @param array<string, mixed> $fields the form's fields
+     * @return mixed the controller's redirect
+     */
+    private function submitSettings(array $fields, SidecarClient $client, MessageCollector $messages)
+    {
+        return (new Save(
+            AdminDoubles::actionContext(['form_key' => AdminDoubles::FORM_KEY, 'store_key' => 'demo-magento'] + $fields, $messages),
+            new RemoteStores($this->storeManager(), new Config($this->scope)),
+            $client,
+            new SettingsFormMapper()
+        ))->execute();
     }
 
     public function testRunNowStartsAStatementRunForTheFormStore(): void

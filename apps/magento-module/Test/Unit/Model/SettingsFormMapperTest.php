@@ -141,6 +141,122 @@ class SettingsFormMapperTest extends TestCase
         }
     }
 
+    public function testMapsTheReplenishmentRowsToIntervalsDroppingBlankRows(): void
+    {
+        $mapper = new SettingsFormMapper();
+        self::assertSame(
+            ['enabled' => true, 'intervals' => [
+                ['skuPrefix' => 'COF-', 'days' => 30],
+                ['skuPrefix' => 'COF-DECAF', 'days' => 45],
+                ['skuPrefix' => 'TEA', 'days' => 730],
+                ['skuPrefix' => 'FILTER', 'days' => 1],
+            ]],
+            $mapper->toUpdate(['replenishment' => ['enabled' => '1', 'intervals' => [
+                ['skuPrefix' => ' COF- ', 'days' => ' 30 '],
+                ['skuPrefix' => 'COF-DECAF', 'days' => '45'],
+                ['skuPrefix' => '', 'days' => ''],
+                ['skuPrefix' => '  ', 'days' => ' '],
+                ['skuPrefix' => 'TEA', 'days' => '730'],
+                ['skuPrefix' => 'FILTER', 'days' => '1'],
+                ['skuPrefix' => '', 'days' => ''],
+            ]]])['replenishment'],
+            'a row emptied in the middle of the table is dropped like the blank rows below it'
+        );
+        self::assertSame(
+            ['enabled' => false, 'intervals' => [['skuPrefix' => 'COF-', 'days' => 30]]],
+            $mapper->toUpdate(['replenishment' => ['intervals' => [['skuPrefix' => 'COF-', 'days' => '30']]]])['replenishment'],
+            'an unticked checkbox sends nothing: off, the intervals kept'
+        );
+        self::assertSame(
+            ['enabled' => true, 'intervals' => []],
+            $mapper->toUpdate(['replenishment' => ['enabled' => '1', 'intervals' => [
+                ['skuPrefix' => '', 'days' => ''], ['skuPrefix' => '', 'days' => ''], ['skuPrefix' => '', 'days' => ''],
+            ]]])['replenishment'],
+            'only blank rows: an empty list, which clears the stored intervals'
+        );
+        self::assertArrayNotHasKey(
+            'replenishment',
+            $mapper->toUpdate(['campaigns' => ['windowSeconds' => '300']]),
+            'a form without the Replenishment reminders section (an older sidecar) leaves them alone'
+        );
+    }
+
+    /** @return array<string, array{0: array<string, mixed>, 1: string, 2: string}> */
+    public static function invalidIntervals(): array
+    {
+        return [
+            'zero days' => [['skuPrefix' => 'TEA', 'days' => '0'],
+                'days', 'Days after the order for SKU prefix "TEA" must be a whole number of days from 1 to 730, not "0"'],
+            'over two years' => [['skuPrefix' => 'TEA', 'days' => '731'], 'days', 'not "731"'],
+            'negative' => [['skuPrefix' => 'TEA', 'days' => '-30'], 'days', 'not "-30"'],
+            'fraction' => [['skuPrefix' => 'TEA', 'days' => '30.5'], 'days', 'not "30.5"'],
+            'exponent' => [['skuPrefix' => 'TEA', 'days' => '3e1'], 'days', 'not "3e1"'],
+            'words' => [['skuPrefix' => 'TEA', 'days' => 'a month'], 'days', 'not "a month"'],
+            'huge' => [['skuPrefix' => 'TEA', 'days' => '99999999999999999999'], 'days', 'not "99999999999999999999"'],
+            'blank days' => [['skuPrefix' => 'TEA', 'days' => ' '],
+                'days', 'Days after the order for SKU prefix "TEA" is required: a whole number of days from 1 to 730'],
+            'missing days' => [['skuPrefix' => 'TEA'], 'days', 'is required'],
+            'days as an array' => [['skuPrefix' => 'TEA', 'days' => ['30']], 'days', 'is required'],
+            'days without a prefix' => [['skuPrefix' => ' ', 'days' => '30'],
+                'skuPrefix', 'SKU prefix is required in the row whose days after the order are "30" (empty the row to remove it)'],
+            'bad days without a prefix' => [['days' => 'soon'], 'skuPrefix', 'are "soon"'],
+        ];
+    }
+
+    /**
+     * @dataProvider invalidIntervals
+     * @param array<string, mixed> $row
+     */
+    public function testAnInvalidReplenishmentRowIsRefusedNamingItsField(array $row, string $field, string $message): void
+    {
+        try {
+            (new SettingsFormMapper())->toUpdate(['replenishment' => ['enabled' => '1', 'intervals' => [
+                ['skuPrefix' => 'COF-', 'days' => '30'],
+                ['skuPrefix' => '', 'days' => ''],
+                $row,
+                ['skuPrefix' => '', 'days' => ''],
+            ]]]);
+            self::fail('the row was accepted');
+        } catch (InvalidSettingsFormException $e) {
+            $issues = $e->getIssues();
+            self::assertCount(1, $issues);
+            // Index 1, not 2: the blank row before it is not sent, and the path names the list sent.
+            self::assertSame('replenishment.intervals.1.' . $field, $issues[0]['path']);
+            self::assertStringContainsString($message, $issues[0]['message']);
+        }
+    }
+
+    public function testEveryInvalidRowAndTheCampaignWindowAreRefusedTogether(): void
+    {
+        try {
+            (new SettingsFormMapper())->toUpdate([
+                'campaigns' => ['batch' => '1', 'windowSeconds' => '0'],
+                'replenishment' => ['intervals' => [
+                    ['skuPrefix' => 'TEA', 'days' => '800'],
+                    ['skuPrefix' => 'COF-', 'days' => '30'],
+                    ['skuPrefix' => '', 'days' => '14'],
+                ]],
+            ]);
+            self::fail('the form was accepted');
+        } catch (InvalidSettingsFormException $e) {
+            self::assertSame(
+                ['campaigns.windowSeconds', 'replenishment.intervals.0.days', 'replenishment.intervals.2.skuPrefix'],
+                array_column($e->getIssues(), 'path')
+            );
+        }
+    }
+
+    public function testDuplicatePrefixesAreLeftToTheSidecar(): void
+    {
+        self::assertSame(
+            [['skuPrefix' => 'COF-', 'days' => 30], ['skuPrefix' => 'COF-', 'days' => 60]],
+            (new SettingsFormMapper())->toUpdate(['replenishment' => ['intervals' => [
+                ['skuPrefix' => 'COF-', 'days' => '30'], ['skuPrefix' => ' COF- ', 'days' => '60'],
+            ]]])['replenishment']['intervals'],
+            'its 400 (replenishment.intervals: each SKU prefix may appear once) is shown as it came'
+        );
+    }
+
     public function testMapsTheStatementsSectionToTypedSettings(): void
     {
         $update = (new SettingsFormMapper())->toUpdate(['statements' => [
