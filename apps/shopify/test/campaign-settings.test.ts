@@ -61,14 +61,15 @@ describe('Settings: campaign reminders section', () => {
     expect((await run(settingsAction, authed('/app/settings', form(CAMPAIGNS_FORM)))).status).toBe(200);
   });
 
-  it('GIVEN batched reminders WHEN the connection form clears every batch service THEN 400 naming campaigns.batch (the page shows it on the campaign service field) and the service is kept', async () => {
-    const refused = await run(settingsAction, authed('/app/settings', form(connectionForm)));
-    expect(refused.status).toBe(400);
-    expect(await refused.json()).toMatchObject({ intent: 'connection', ok: false, issues: [{ path: 'campaigns.batch' }] });
-    expect((await savedSettings()).connection.serviceNames).toEqual({ campaigns: 'campaign-reminders' });
-    // The connection's batch service is enough on its own.
+  it('GIVEN batched reminders WHEN the connection form clears every batch service THEN it is saved, batching stays on, and the page warns that reminders go one by one', async () => {
+    expect((await run(settingsAction, authed('/app/settings', form(connectionForm)))).status).toBe(200);
+    expect(await savedSettings()).toMatchObject({ connection: { serviceNames: {} }, campaigns: { batch: true, windowSeconds: 120 } });
+    const { html } = await renderAdminPage('/app/settings');
+    expect(html).toContain('No batch service: reminders are sent one by one');
+    // The connection's batch service is enough on its own: the warning goes.
     expect((await run(settingsAction, authed('/app/settings', form({ ...connectionForm, batchService: 'bulk' })))).status).toBe(200);
     expect(await savedSettings()).toMatchObject({ connection: { serviceNames: { batch: 'bulk' } }, campaigns: { batch: true, windowSeconds: 120 } });
+    expect((await renderAdminPage('/app/settings')).html).not.toContain('No batch service');
   });
 
   it('GIVEN saved batched reminders WHEN the Settings document is rendered by Remix THEN the section shows them: box checked, the window, the service field', async () => {

@@ -73,10 +73,11 @@ export async function updateSettings(ctx: EngineContext, ref: StoreRef, input: u
     campaigns: { ...json.campaigns, ...update.campaigns },
     replenishment: { ...json.replenishment, ...update.replenishment },
   };
-  // Batched reminders need somewhere to go: refused here, rather than reminders failing later.
-  // Removing the connection stays possible: without one nothing is sent at all.
-  if (nextJson.campaigns.batch && update.connection !== null && (update.campaigns?.batch === true || update.connection !== undefined)) {
-    const names = update.connection ? update.connection.serviceNames : existing ? connectionExtras(existing) : null;
+  // Turning batched reminders on needs somewhere to send them: refused here, naming the field. A
+  // later connection edit that drops the service is not refused (an older client may not know the
+  // field): waiting reminders then go on demand, saying why, and the settings pages warn.
+  if (update.campaigns?.batch === true) {
+    const names = update.connection ? update.connection.serviceNames : update.connection === null ? null : existing ? connectionExtras(existing) : null;
     if (!names?.campaigns && !names?.batch) {
       throw new ConnectError('VALIDATION_FAILED', 'Invalid settings', {
         issues: [{ path: 'campaigns.batch', message: 'batched reminders need a batch service: set connection.serviceNames.campaigns (or .batch) first' }],

@@ -175,7 +175,7 @@ for (const target of testDatabaseTargets()) {
       expect((await rowsOf(store)).find((r) => r.id === failed[1]!.id)?.status).toBe('failed');
     });
 
-    it('refuses batching without a batch service; reminders waiting when the service goes are sent on demand', async () => {
+    it('refuses turning batching on without a batch service; reminders waiting when the service goes are sent on demand', async () => {
       const store = await h.engine.stores.ensureShopifyShop('campaign-no-service.myshopify.com');
       await h.engine.settings.update(store, { connection: sandboxConnection(h.sandbox), rules: CAMPAIGN_RULES });
       // THEN enabling batching without a service is refused, naming the field
@@ -188,8 +188,10 @@ for (const target of testDatabaseTargets()) {
       await h.engine.settings.update(store, { connection: { ...sandboxConnection(h.sandbox), serviceNames: { batch: 'bulk' } }, campaigns: { batch: true, windowSeconds: 3 } });
       await abandon('campaign-no-service.myshopify.com', 740_001);
       await eventually(async () => ((await rowsOf(store)).length === 1 ? true : null));
-      // WHEN the merchant removes the service (and batching) before the window ends
-      await h.engine.settings.update(store, { connection: sandboxConnection(h.sandbox), campaigns: { batch: false } });
+      // WHEN the connection is saved without the service before the window ends (accepted: only turning batching on is checked)
+      const view = await h.engine.settings.update(store, { connection: sandboxConnection(h.sandbox) });
+      expect(view.campaigns.batch).toBe(true);
+      expect(view.connection?.serviceNames).toEqual({});
       // THEN the flush hands the reminder to on-demand delivery, saying why
       const [row] = await settled(store, 1);
       expect(row!.events.map((e) => e.status)).toEqual(['queued', 'queued', 'sending', 'sent']);

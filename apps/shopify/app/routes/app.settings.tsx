@@ -182,7 +182,7 @@ export default function Settings() {
           title="Campaign reminders"
           description="Abandoned-cart and replenishment reminders: each sent to Exstream on demand as it happens, or collected per time window and sent as one Exstream batch job."
         >
-          <CampaignsCard campaigns={settings.campaigns} />
+          <CampaignsCard campaigns={settings.campaigns} hasBatchService={Boolean(settings.connection?.serviceNames.campaigns || settings.connection?.serviceNames.batch)} />
         </Layout.AnnotatedSection>
         <Layout.AnnotatedSection
           title="Replenishment reminders"
@@ -222,10 +222,7 @@ function ConnectionCard({ connection }: { connection: ReturnType<typeof useLoade
     defaultCommunicationId: connection?.defaultCommunicationId ?? '',
   });
   const SERVICE_FIELDS: Partial<Record<keyof typeof values, string>> = { onDemandService: 'onDemand', batchService: 'batch', statementsService: 'statements', campaignsService: 'campaigns' };
-  // Clearing the last batch service while reminders are batched is refused on `campaigns.batch`:
-  // shown on the campaign service field, where the merchant fixes it, not only in the banner.
-  const errorOf = (name: keyof typeof values) =>
-    issueFor(save.data, `connection.${SERVICE_FIELDS[name] ? `serviceNames.${SERVICE_FIELDS[name]}` : name}`) ?? (name === 'campaignsService' ? issueFor(save.data, 'campaigns.batch') : undefined);
+  const errorOf = (name: keyof typeof values) => issueFor(save.data, `connection.${SERVICE_FIELDS[name] ? `serviceNames.${SERVICE_FIELDS[name]}` : name}`);
   const field = (name: keyof typeof values, label: string, extra: Record<string, unknown> = {}) => (
     <TextField
       label={label}
@@ -419,7 +416,7 @@ type CampaignSettingsView = ReturnType<typeof useLoaderData<typeof loader>>['set
 /** The engine's longest window (MAX_CAMPAIGN_WINDOW_SECONDS): the engine is server-only, so it is repeated here to bound the input. */
 const MAX_CAMPAIGN_WINDOW_SECONDS = 86_400;
 
-function CampaignsCard({ campaigns }: { campaigns: CampaignSettingsView }) {
+function CampaignsCard({ campaigns, hasBatchService }: { campaigns: CampaignSettingsView; hasBatchService: boolean }) {
   const save = useFetcher<ActionResult>();
   useToast(save.data);
   const [values, setValues] = useState({ batch: campaigns.batch, windowSeconds: String(campaigns.windowSeconds) });
@@ -429,6 +426,13 @@ function CampaignsCard({ campaigns }: { campaigns: CampaignSettingsView }) {
         <input type="hidden" name="intent" value="campaigns" />
         {values.batch ? <input type="hidden" name="batch" value="on" /> : null}
         <FormLayout>
+          {campaigns.batch && !hasBatchService ? (
+            // The connection was saved without its batch service after batching was turned on: the
+            // engine then sends waiting reminders one by one rather than losing them.
+            <Banner tone="warning" title="No batch service: reminders are sent one by one">
+              Set the campaign batch service (or the batch service) in the Exstream connection to send them in batches again.
+            </Banner>
+          ) : null}
           <Checkbox
             label="Send abandoned-cart and replenishment reminders in batches"
             checked={values.batch}
