@@ -311,3 +311,35 @@ export async function requeueCampaignFlushes(ctx: EngineContext, olderThan: Date
   if (stores.length > 0) ctx.wake(QUEUES.campaignFlush);
   return stores.length;
 }
+
+/**
+ * Backstop of the sweeper for claimed rows: rows a flush claimed (`sending` under its marker) but
+ * never recorded a job for, idle longer than `olderThan`, whose flush job is no longer live (it
+ * failed for good while the database was unreachable, or was deleted). They are failed with the
+ * reason, so `retryFailed` can send them; without this they would wait for a batch nobody sends.
+ * Returns the rows failed.
+ */
+export async function failAbandonedCampaignBatches(ctx: EngineContext, olderThan: Date): Promise<number> {
+  const batches = await ctx.prisma.$queryRawUnsafe<Array<{ storeId: string; marker: string }>>(
+    `SELECT DISTINCT c."storeId"::text AS "storeId", c."documentRef" AS marker FROM "Store" s
+     CROSS JOIN LATERAL (
+       SELECT c."storeId", c."documentRef" FROM "Communication" c
+       WHERE c."storeId" = s.id AND c.status = 'sending' AND c."documentRef" LIKE $1 AND c."exstreamJobId" IS NULL
+         AND c."updatedAt" < ($2::timestamptz AT TIME ZONE 'UTC')) c`,
+    `${batchMarker('camp-')}%`,
+    olderThan.toISOString(),
+  );
+  let failed = 0;
+  for (const { storeId, marker } of batches) {
+    // The flush jobs pg-boss still holds for the store (at most one waiting, one in retry, one running).
+    const live = await ctx.prisma.$queryRawUnsafe<Array<{ id: string }>>(
+      `SELECT id::text AS id FROM pgboss.job WHERE name = $1 AND singleton_key = $2 AND state < 'completed'`,
+      QUEUES.campaignFlush,
+      storeId,
+    );
+    if (live.some((job) => batchMarker(campaignBatchKey(storeId, job.id)) === marker)) continue;
+    failed += await failUnsubmitted(ctx, storeId, marker, 'campaign batch lost: its flush job ended without submitting it');
+  }
+  if (failed > 0) ctx.logger.warn('claimed campaign rows failed: their flush job is gone', { rows: failed });
+  return failed;
+}

@@ -1,6 +1,6 @@
 import { transactionExecutor, type Prisma } from '@exstream-connect/db';
 import { QUEUES, type DeliverJob, type EngineContext } from './engine-context.ts';
-import { requeueCampaignFlushes } from './flush-campaign-batch.ts';
+import { failAbandonedCampaignBatches, requeueCampaignFlushes } from './flush-campaign-batch.ts';
 import { batchMarker } from './poll-batch-job.ts';
 import { queueWriteBack } from './record-status.ts';
 
@@ -15,6 +15,8 @@ export type RecoveryReport = {
   deadLettersFailed: number;
   /** Stores whose campaign rows waited too long with no flush coming: given one (flush-campaign-batch.ts). */
   campaignFlushesRequeued: number;
+  /** Campaign rows claimed by a flush job that is gone without submitting them: failed, re-triggerable. */
+  campaignRowsAbandoned: number;
 };
 
 const ROWS_PER_SWEEP = 200;
@@ -152,8 +154,10 @@ export async function drainDeadDeliveries(ctx: EngineContext): Promise<Pick<Reco
 export async function recoverLostDeliveries(ctx: EngineContext): Promise<RecoveryReport> {
   const dead = await drainDeadDeliveries(ctx);
   const stuck = await sweepStuckDeliveries(ctx);
-  const campaignFlushesRequeued = await requeueCampaignFlushes(ctx, new Date(ctx.clock().getTime() - ctx.delivery.stuckAfterSeconds * 1000));
-  return { ...stuck, ...dead, campaignFlushesRequeued };
+  const cutoff = new Date(ctx.clock().getTime() - ctx.delivery.stuckAfterSeconds * 1000);
+  const campaignFlushesRequeued = await requeueCampaignFlushes(ctx, cutoff);
+  const campaignRowsAbandoned = await failAbandonedCampaignBatches(ctx, cutoff);
+  return { ...stuck, ...dead, campaignFlushesRequeued, campaignRowsAbandoned };
 }
 
 /**

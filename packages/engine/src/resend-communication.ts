@@ -111,7 +111,10 @@ export async function retryFailedCommunication(ctx: EngineContext, store: StoreR
   }
   const detail = stuck ? `re-triggered: no live delivery job was left for this ${row.status} communication` : 're-triggered from the dead letter queue';
   await ctx.prisma.$transaction(async (tx) => {
-    const moved = await transition(tx, { storeId: store.id, communicationId: row.id, from: row.status, to: 'queued', source: 'retry', detail, at: ctx.clock() });
+    // A failed batch row (statements, campaign) goes on demand now: off its batch marker, so the
+    // sweeper watches it like any delivery and no batch backstop takes it for its own.
+    const offBatch = row.documentRef?.startsWith(batchMarker('')) ? { data: { documentRef: null } } : {};
+    const moved = await transition(tx, { storeId: store.id, communicationId: row.id, from: row.status, to: 'queued', source: 'retry', detail, at: ctx.clock(), ...offBatch });
     if (!moved) throw new ConnectError('CONFLICT', 'The communication changed meanwhile; reload and try again');
     const job: DeliverJob = { storeId: store.id, communicationId: row.id, reconcile: true };
     await ctx.boss.send(QUEUES.deliver, job, { db: transactionExecutor(tx) });

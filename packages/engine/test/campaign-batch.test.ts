@@ -200,6 +200,40 @@ for (const target of testDatabaseTargets()) {
       expect(row!.exstreamJobId === null || !row!.documentRef?.startsWith('batch:')).toBe(true);
     });
 
+    it('rows a flush claimed but never submitted, whose flush job is gone, are failed by the sweeper; retryFailed sends one on demand', async () => {
+      const { store, domain } = await newShop();
+      // GIVEN Exstream refusing the batch upload once: the flush claims, fails, and waits for its retry
+      h.sandbox.faults.failNext(1, 503);
+      await abandon(domain, 760_001);
+      await abandon(domain, 760_002);
+      const claimed = await eventually(async () => {
+        const rows = await rowsOf(store);
+        const retrying = await h.db.sql.query<{ state: string }>(`SELECT state FROM pgboss.job WHERE name = 'engine-campaign-flush' AND singleton_key = $1 AND state = 'retry'`, [store.id]);
+        return rows.length === 2 && rows.every((r) => r.status === 'sending' && r.exstreamJobId === null) && retrying.length === 1 ? rows : null;
+      });
+      // AND that flush job lost (deleted) before its retry
+      await h.db.sql.query(`DELETE FROM pgboss.job WHERE name = 'engine-campaign-flush' AND singleton_key = $1`, [store.id]);
+      // WHEN the sweeper of an engine that counts rows idle after 0 s runs
+      const sweeper = await createEngine({ db: h.db, secretBox: h.secretBox, delivery: { stuckAfterSeconds: 0, sweepIntervalSeconds: 0 } });
+      try {
+        expect((await sweeper.maintenance.recoverLostDeliveries()).campaignRowsAbandoned).toBe(2);
+      } finally {
+        await sweeper.stop();
+      }
+      // THEN both are failed, saying why, never submitted
+      const failed = await rowsOf(store);
+      expect(failed.map((r) => [r.status, r.lastError])).toEqual(claimed.map(() => ['failed', 'campaign batch lost: its flush job ended without submitting it']));
+      expect(await sandboxJobsFor(h.sandbox, batchKeyOf(claimed[0]!))).toEqual([]);
+      // AND retryFailed sends one on demand, off the batch marker
+      await h.engine.retryFailed(store, failed[0]!.id);
+      const sent = await eventually(async () => {
+        const row = (await rowsOf(store)).find((r) => r.id === failed[0]!.id);
+        return row?.status === 'sent' ? row : null;
+      });
+      expect(sent.documentRef).toMatch(/^pdf:sha256:/);
+      expect(h.sandbox.receivedByIdempotencyKey()[sent.idempotencyKey]).toBe(1);
+    });
+
     it('a reminder whose flush job was lost is flushed by the sweeper; one redacted before its batch left fails, naming why', async () => {
       const { store, domain } = await newShop({ batch: true, windowSeconds: 3600 });
       await abandon(domain, 750_001);
