@@ -154,7 +154,9 @@ export async function runStatements(ctx: EngineContext, ref: StoreRef, options: 
   // through its query compiler, which kept tens of MB of them alive in the JS heap (PGlite) or in
   // WASM memory never returned to the OS (Postgres). One statement per chunk, no transaction held.
   const bulk = rawSql(ctx.db.sql);
-  const rowDetail = `statement for period ending ${periodEnd}, batch ${batchKey}`;
+  // The batch service is named here, on the timeline; the row keeps its rule's own service name, which
+  // a resend or a retry (one document, on demand) uses.
+  const rowDetail = `statement for period ending ${periodEnd}, batch ${batchKey} (service ${batchService})`;
   // Each row waits for its chunk as its JSON text, not as objects (see communicationRecordJson).
   let pending: string[] = [];
   let pendingRows: PendingRow[] = [];
@@ -240,7 +242,7 @@ export async function runStatements(ctx: EngineContext, ref: StoreRef, options: 
         if (row.data.status === 'queued') {
           result.queued++;
           // The batch rows are in flight from the moment they are streamed.
-          pending.push(communicationRecordJson({ ...row.data, status: 'sending', documentRef: marker, serviceName: batchService }, row.documentJson, rowDetail));
+          pending.push(communicationRecordJson({ ...row.data, status: 'sending', documentRef: marker }, row.documentJson, rowDetail));
           // The very text the row's dataSha256 was computed from.
           pendingRows.push({ id: row.data.id, idempotencyKey: row.data.idempotencyKey, line: row.documentJson! });
           pendingChars += row.documentJson!.length;

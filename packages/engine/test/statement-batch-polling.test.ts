@@ -53,6 +53,18 @@ for (const target of testDatabaseTargets()) {
         return rows.every((r) => r.status === 'sent') ? rows : null;
       });
       expect(settled.every((r) => r.exstreamJobId === result.jobId && r.events.map((e) => e.status).join(',') === 'sending,sent')).toBe(true);
+
+      // AND a resend of one statement is ONE document on demand, through its rule (not the batch service)
+      const { communicationId } = await h.engine.resend(store, settled[0]!.id);
+      const resent = await eventually(async () => {
+        const row = await h.db.prisma.communication.findFirst({ where: { storeId: store.id, id: communicationId } });
+        return row?.status === 'sent' ? row : null;
+      });
+      expect(resent.serviceName).toBeNull();
+      expect(resent.documentRef).toMatch(/^pdf:sha256:/);
+      expect(h.sandbox.receivedByIdempotencyKey()[resent.idempotencyKey]).toBe(1);
+      const generated = h.sandbox.requests().filter((r) => r.path.endsWith('/generate') && r.headers['idempotency-key'] === resent.idempotencyKey);
+      expect(generated.map((r) => r.headers.communicationid)).toEqual(['comm-statement']);
     });
 
     it('a job that ends in error marks its rows failed with the job message', async () => {
