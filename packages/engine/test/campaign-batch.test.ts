@@ -35,7 +35,8 @@ for (const target of testDatabaseTargets()) {
         },
         { what: `${count} reminder(s) ${status}`, timeoutMs: 30_000 },
       );
-    const newShop = async (campaigns: { batch?: boolean; windowSeconds?: number } = { batch: true, windowSeconds: 1 }) => {
+    // A 3 s window: every reminder a test sends lands in one window even on a loaded CI machine.
+    const newShop = async (campaigns: { batch?: boolean; windowSeconds?: number } = { batch: true, windowSeconds: 3 }) => {
       const domain = `campaign-${++n}.myshopify.com`;
       const store = await h.engine.stores.ensureShopifyShop(domain);
       await h.engine.settings.update(store, { connection: { ...sandboxConnection(h.sandbox), serviceNames: { campaigns: 'campaign-reminders' } }, rules: CAMPAIGN_RULES, campaigns });
@@ -69,7 +70,7 @@ for (const target of testDatabaseTargets()) {
     });
 
     it('sends the reminders of a window as ONE batch job, each row with the hash of its record; other documents stay on demand', async () => {
-      // GIVEN a shop that batches its campaign reminders in 1 s windows
+      // GIVEN a shop that batches its campaign reminders in 3 s windows
       const { store, domain } = await newShop();
       // WHEN five checkouts are abandoned and an order is placed within the window
       for (let i = 1; i <= 5; i++) expect((await abandon(domain, 700_000 + i)).status).toBe('accepted');
@@ -85,7 +86,7 @@ for (const target of testDatabaseTargets()) {
       expect(rows[0]!.documentRef).toMatch(/^batch:camp-[0-9a-f]{32}$/);
       for (const row of rows) {
         expect(row.events.map((e) => e.status)).toEqual(['queued', 'sending', 'sent']);
-        expect(String(row.events[0]!.detail)).toContain('waits for the campaign batch (window 1 s)');
+        expect(String(row.events[0]!.detail)).toContain('waits for the campaign batch (window 3 s)');
         // No on-demand call was made for a reminder.
         expect(h.sandbox.receivedByIdempotencyKey()[row.idempotencyKey]).toBeUndefined();
       }
@@ -202,8 +203,9 @@ for (const target of testDatabaseTargets()) {
 
     it('rows a flush claimed but never submitted, whose flush job is gone, are failed by the sweeper; retryFailed sends one on demand', async () => {
       const { store, domain } = await newShop();
-      // GIVEN Exstream refusing the batch upload once: the flush claims, fails, and waits for its retry
-      h.sandbox.faults.failNext(1, 503);
+      // GIVEN Exstream refusing every call (so no other caller can use up a one-off fault): the flush
+      // claims both reminders of its window, its upload fails, and it waits for its retry
+      h.sandbox.faults.setFailRate(1, 503);
       await abandon(domain, 760_001);
       await abandon(domain, 760_002);
       const claimed = await eventually(async () => {
@@ -211,8 +213,9 @@ for (const target of testDatabaseTargets()) {
         const retrying = await h.db.sql.query<{ state: string }>(`SELECT state FROM pgboss.job WHERE name = 'engine-campaign-flush' AND singleton_key = $1 AND state = 'retry'`, [store.id]);
         return rows.length === 2 && rows.every((r) => r.status === 'sending' && r.exstreamJobId === null) && retrying.length === 1 ? rows : null;
       });
-      // AND that flush job lost (deleted) before its retry
+      // AND that flush job lost (deleted) before its retry, and Exstream answering again
       await h.db.sql.query(`DELETE FROM pgboss.job WHERE name = 'engine-campaign-flush' AND singleton_key = $1`, [store.id]);
+      h.sandbox.faults.reset();
       // WHEN the sweeper of an engine that counts rows idle after 0 s runs
       const sweeper = await createEngine({ db: h.db, secretBox: h.secretBox, delivery: { stuckAfterSeconds: 0, sweepIntervalSeconds: 0 } });
       try {
